@@ -1,0 +1,61 @@
+"""Turn the loaded tables of a workbook into :class:`~xlreports.model.InputData`.
+
+Each sheet has its own module; every problem found is added to one :class:`Problems` list with its
+sheet and cell, and :func:`read_input` raises once, after all sheets were looked at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import contract
+from ..load.tables import read_key_values, read_table
+from ..load.workbook import open_workbook
+from ..model import Info, InputData
+from ..problems import InputError, Problems
+from .indicators import validate_indicators
+from .info import validate_info
+from .projects import validate_projects
+
+__all__ = ["read_input"]
+
+
+def read_input(path: Path, problems: Problems | None = None) -> InputData:
+    """Load and validate ``path``; raise :class:`InputError` if it has errors.
+
+    Warnings are left in ``problems`` (pass one in to see them).
+    """
+    problems = problems if problems is not None else Problems()
+    book = open_workbook(path, problems)
+    if book is None:
+        raise InputError(problems)
+    try:
+        if not book.sheets:
+            names = "、".join(spec.name for spec in contract.SHEETS)
+            problems.error(f"{path.name} 中没有可识别的工作表", expected=f"至少包含以下工作表之一：{names}")
+            raise InputError(problems)
+        data = _validate(path, book, problems)
+    finally:
+        book.close()
+    problems.raise_if_errors()
+    return data
+
+
+def _validate(path: Path, book, problems: Problems) -> InputData:
+    info_sheet = read_key_values(book, contract.INFO_SHEET, problems)
+    info = validate_info(info_sheet, problems) if info_sheet else Info({contract.INFO_UNIT: contract.DEFAULT_AMOUNT_UNIT})
+    unit = info[contract.INFO_UNIT]
+
+    projects_table = read_table(book, contract.PROJECT_SHEET, problems)
+    indicators_table = read_table(book, contract.INDICATOR_SHEET, problems)
+
+    data = InputData(path, info)
+    if projects_table is not None:
+        data.projects = validate_projects(projects_table, unit, problems)
+    if indicators_table is not None:
+        if contract.PROJECTS not in book.sheets:
+            problems.error(f"有「{contract.INDICATORS}」工作表但缺少「{contract.PROJECTS}」工作表：指标必须属于某个项目",
+                           sheet=contract.INDICATORS, expected=f"同时提供「{contract.PROJECTS}」工作表")
+        else:
+            data.indicators = validate_indicators(indicators_table, data.projects, problems)
+    return data

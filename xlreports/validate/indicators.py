@@ -1,0 +1,71 @@
+"""「指标」: one row per 三级指标, each tied to a project of 「项目」."""
+
+from __future__ import annotations
+
+import difflib
+
+from .. import codes
+from ..load.tables import Table
+from ..model import Indicator, Project
+from ..problems import Problems
+
+REQUIRED = (("level2", "二级指标"), ("name", "三级指标"), ("value", "指标值"))
+
+
+def closest(name: str, candidates) -> str | None:
+    """The candidate most like ``name``, for a 「您是不是要找…」 hint."""
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.4)
+    return matches[0] if matches else None
+
+
+def validate_indicators(table: Table, projects: list[Project], problems: Problems) -> list[Indicator]:
+    by_name = {p.name: p for p in projects}
+    indicators: list[Indicator] = []
+    columns = {key: table.get(key) for key in ("project", "city", "level1", "level2", "name", "value", "cycle_value")}
+    warned_levels: set[tuple[str, str]] = set()
+    for i in range(len(table)):
+        row = {key: values[i] for key, values in columns.items()}
+        project = by_name.get(row["project"]) if row["project"] else None
+        if row["project"] is None:
+            problems.error("项目名称为空", sheet=table.sheet, cell=table.cell("project", i),
+                           expected="「项目」表中的某个项目名称")
+        elif project is None:
+            hint = closest(row["project"], by_name)
+            expected = f"「项目」表中的项目名称（您是不是要找「{hint}」？）" if hint else "「项目」表中的项目名称"
+            problems.error(f"项目「{row['project']}」不在「项目」表中", sheet=table.sheet,
+                           cell=table.cell("project", i), value=row["project"], expected=expected)
+        for key, header in REQUIRED:
+            if row[key] is None:
+                problems.error(f"「{header}」为空", sheet=table.sheet, cell=table.cell(key, i),
+                               expected=f"填写{header}")
+        if project is None or row["name"] is None:
+            continue
+        indicator = Indicator(project=project.name, level1=row["level1"], level2=row["level2"], name=row["name"],
+                              value=row["value"], cycle_value=row["cycle_value"], city=row["city"],
+                              row=table.rows[i])
+        _classify(indicator, table, i, problems, warned_levels)
+        indicators.append(indicator)
+        (project.city_indicators if indicator.city else project.indicators).append(indicator)
+    return indicators
+
+
+def _classify(indicator: Indicator, table: Table, i: int, problems: Problems, warned: set) -> None:
+    """Attach codes and standard names; warn (once per name) about names outside the standard."""
+    first = codes.level1(indicator.level1)
+    second = codes.level2(indicator.level2)
+    if first:
+        indicator.level1_code, indicator.level1_std = first
+    elif indicator.level1 and ("level1", indicator.level1) not in warned:
+        warned.add(("level1", indicator.level1))
+        problems.warning(f"一级指标「{indicator.level1}」不是标准名称，按原样保留", sheet=table.sheet,
+                         cell=table.cell("level1", i), expected="产出指标、效益指标、满意度指标 或 成本指标")
+    if second:
+        indicator.level2_code, indicator.level2_std = second
+        implied = codes.level1_of_level2(second.code)
+        if first and implied and implied.code != first.code and not codes.accepted_pair(first.code, second.code):
+            problems.warning(f"二级指标「{indicator.level2}」属于{implied.name}，但一级指标是「{indicator.level1}」",
+                             sheet=table.sheet, cell=table.cell("level2", i))
+    elif indicator.level2 and ("level2", indicator.level2) not in warned:
+        warned.add(("level2", indicator.level2))
+        problems.warning(f"二级指标「{indicator.level2}」不是标准名称，按原样保留", sheet=table.sheet,
+                         cell=table.cell("level2", i), expected="数量指标、质量指标、时效指标、经济效益指标 等")
