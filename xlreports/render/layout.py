@@ -1,0 +1,126 @@
+"""Expand a template's blocks into output rows, and remember where every template row went.
+
+Each output row records its template row and its *path*: the iteration number of every block
+enclosing that template row, outermost first.  Formulas, merges, validations and the print area
+are all re-pointed through one question, :meth:`Layout.rows_of`: *which output rows did template
+row q become within this iteration?*  Paths of one template row are emitted in sorted order, so
+the answer is a bisection, whatever the size of the sheet.
+"""
+
+from __future__ import annotations
+
+import sys
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..problems import TemplateError
+from .expressions import ExpressionError
+from .template import Block, TemplateSheet
+
+_END = sys.maxsize
+
+
+@dataclass(frozen=True, slots=True)
+class Loop:
+    """The ``loop`` variable of a repeated block, as in Jinja: ``loop.index`` is 1-based."""
+
+    index0: int
+    length: int
+    parent: Loop | None = None
+
+    @property
+    def index(self) -> int:
+        return self.index0 + 1
+
+    @property
+    def first(self) -> bool:
+        return self.index0 == 0
+
+    @property
+    def last(self) -> bool:
+        return self.index0 == self.length - 1
+
+
+@dataclass(slots=True)
+class OutRow:
+    trow: int
+    path: tuple[int, ...]
+    scope: dict[str, Any]
+
+
+@dataclass
+class Layout:
+    sheet: TemplateSheet
+    rows: list[OutRow] = field(default_factory=list)
+    page_breaks: list[int] = field(default_factory=list)
+    _paths: dict[int, list[tuple[int, ...]]] = field(default_factory=dict)
+    _outs: dict[int, list[int]] = field(default_factory=dict)
+
+    def emit(self, trow: int, path: tuple[int, ...], scope: dict[str, Any]) -> None:
+        self._paths.setdefault(trow, []).append(path)
+        self._outs.setdefault(trow, []).append(len(self.rows))
+        self.rows.append(OutRow(trow, path, scope))
+
+    def rows_of(self, trow: int, prefix: tuple[int, ...] = (), lo: int | None = None,
+                hi: int | None = None) -> list[int]:
+        """Output rows (0-based) of template row ``trow`` whose path starts with ``prefix``.
+
+        With ``lo``/``hi``, the iteration that follows the prefix must lie in ``lo..hi``: the rows of
+        one merged group.
+        """
+        paths = self._paths.get(trow)
+        if not paths:
+            return []
+        start = prefix + (lo,) if lo is not None else prefix
+        end = prefix + (hi if hi is not None else _END, _END)
+        i = bisect_left(paths, start)
+        j = bisect_right(paths, end)
+        return self._outs[trow][i:j]
+
+    def all_rows_of(self, trow: int) -> list[int]:
+        return self._outs.get(trow, [])
+
+
+def expand(sheet: TemplateSheet, context: Mapping[str, Any]) -> Layout:
+    layout = Layout(sheet)
+    _expand(sheet.root, dict(context), (), layout, None)
+    return layout
+
+
+def _expand(block: Block, scope: dict[str, Any], path: tuple[int, ...], layout: Layout, loop: Loop | None) -> None:
+    row = block.first
+    children = iter(block.children)
+    child = next(children, None)
+    while row <= block.last:
+        if child is not None and child.first == row:
+            iterations = _iterations(child, scope, loop)
+            for k, (inner_scope, inner_loop) in enumerate(iterations):
+                _expand(child, inner_scope, path + (k,), layout, inner_loop)
+                if child.page_break and k < len(iterations) - 1:
+                    layout.page_breaks.append(len(layout.rows) - 1)
+            row = child.last + 1
+            child = next(children, None)
+        else:
+            layout.emit(row, path, scope)
+            row += 1
+
+
+def _iterations(block: Block, scope: dict[str, Any], loop: Loop | None) -> list[tuple[dict[str, Any], Loop | None]]:
+    try:
+        if block.kind == "if":
+            return [(scope, loop)] if block.test(scope) else []
+        items = block.items(scope)
+    except ExpressionError as exc:
+        raise TemplateError(str(exc), cell=block.where) from None
+    if items is None:
+        return []
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise TemplateError(f"xl:each 的 items 必须是列表（实际是 {type(items).__name__}）", cell=block.where)
+    items = list(items)
+    result = []
+    for k, item in enumerate(items):
+        inner_loop = Loop(k, len(items), loop)
+        result.append(({**scope, block.var: item, "loop": inner_loop}, inner_loop))
+    return result
