@@ -122,7 +122,7 @@ INDICATOR_SHEET = SheetSpec(
 ALLOCATION_SHEET = SheetSpec(
     ALLOCATIONS,
     (
-        Column("city", "地区", required=True, aliases=("地市", "地区（单位）", "地区(单位)"), doc="地市或单位"),
+        Column("city", "地区", required=True, aliases=("地市",), doc="地市或单位（表头写成「地区（单位）」也可以）"),
         Column("direction", "资金方向", required=True, aliases=("资金投入方向",), doc="资金方向，例如 企业情况综合"),
         Column("amount", "金额", required=True, kind="amount", doc="金额（万元）"),
         Column("overview", "总体绩效目标", doc="该地市在该资金方向的总体绩效目标（可选）"),

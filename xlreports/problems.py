@@ -39,7 +39,7 @@ class Problem:
         parts.append(self.message)
         details = []
         if self.value is not None and self.value != "":
-            details.append(f"值为 {_show(self.value)}")
+            details.append(f"值为{_show(self.value)}")
         if self.expected:
             details.append(f"应为{self.expected}")
         if details:
@@ -62,6 +62,9 @@ class Problems:
 
     def error(self, message: str, sheet: str | None = None, cell: str | None = None,
               value: object = None, expected: str | None = None) -> None:
+        """Add an error; a cell gets one error only (the first names the cause, later ones follow from it)."""
+        if sheet and cell and any(p.severity == "error" and p.sheet == sheet and p.cell == cell for p in self._items):
+            return
         self._items.append(Problem(message, sheet, cell, value, expected, "error"))
 
     def warning(self, message: str, sheet: str | None = None, cell: str | None = None,

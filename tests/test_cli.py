@@ -1,0 +1,153 @@
+"""The ``xlreports`` command as a user runs it: exit codes, messages, files written or not."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+PROJECT_HEADER = ["项目名称", "资金需求（万元）", "总体绩效目标"]
+INDICATOR_HEADER = ["项目名称", "一级指标", "二级指标", "三级指标", "指标值"]
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "xlreports", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120, env=_env())
+
+
+def _env():
+    import os
+
+    root = Path(__file__).resolve().parent.parent
+    return dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+MALFORMED = {
+    "missing-sheet": (
+        {"指标": [INDICATOR_HEADER, ["甲", "产出", "数量指标", "次数", "1次"]]},
+        "指标：有「指标」工作表但缺少「项目」工作表",
+    ),
+    "missing-column": (
+        {"项目": [["资金需求（万元）", "总体绩效目标"], [100, "目标"]]},
+        "项目!第1行：缺少必填列「项目名称」",
+    ),
+    "not-a-number": (
+        {"项目": [PROJECT_HEADER, ["甲", 100, "目标"], ["乙", "一百万", "目标"]]},
+        "项目!B3：「资金需求」不是数字（值为「一百万」",
+    ),
+    "unknown-project": (
+        {"项目": [PROJECT_HEADER, ["企业情况综合工作经费", 100, "目标"]],
+         "指标": [INDICATOR_HEADER, ["企业情况综合经费", "产出", "数量指标", "次数", "1次"]]},
+        "指标!A2：项目「企业情况综合经费」不在「项目」表中（值为「企业情况综合经费」；应为「项目」表中的项目名称（您是不是要找「企业情况综合工作经费」？））",
+    ),
+    "duplicate-project": (
+        {"项目": [PROJECT_HEADER, ["甲", 100, "目标"], ["乙", 5, "目标"], ["甲", 200, "目标"]]},
+        "项目!A4：项目名称「甲」重复（第一次出现在 A2）",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MALFORMED))
+def test_malformed_workbook_fails_cleanly(case, workbook, tmp_path):
+    sheets, message = MALFORMED[case]
+    source = workbook(sheets, name=f"{case}.xlsx")
+    before = digest(source)
+    out = tmp_path / "output"
+    result = run("build", str(source), "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not out.exists() or not any(out.rglob("*"))
+    assert digest(source) == before
+
+
+def test_build_without_arguments_uses_input_folder(root, tmp_path):
+    shutil.copytree(root / "input", tmp_path / "input")
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    built = tmp_path / "output" / "2021年度战略性产业集群产业链支撑资金" / "绩效目标表.xlsx"
+    assert built.exists()
+    assert f"已生成 {built.relative_to(tmp_path)}" in result.stdout
+    assert "警告：指标!C9：二级指标「服务满意度」不是标准名称" in result.stdout
+    assert not list((tmp_path / "output").rglob(".*.tmp"))
+
+
+def test_project_name_formula_arrives_as_text(tmp_path):
+    import xlsxwriter
+
+    name = '=HYPERLINK("http://example.com","x")'
+    source = tmp_path / "input.xlsx"
+    book = xlsxwriter.Workbook(source, {"strings_to_formulas": False})  # as Excel stores '=HYPERLINK…
+    for sheet_name, rows in {"项目": [PROJECT_HEADER, [name, 100, "目标"]],
+                             "指标": [INDICATOR_HEADER, [name, "产出", "数量指标", "次数", "1次"]]}.items():
+        sheet = book.add_worksheet(sheet_name)
+        for r, row in enumerate(rows):
+            sheet.write_row(r, 0, row)
+    book.close()
+    result = run("build", str(source), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    ws = load_workbook(tmp_path / "out" / "input" / "绩效目标表.xlsx").active
+    cells = [c for row in ws.iter_rows() for c in row if c.value == name]
+    assert len(cells) == 1 and cells[0].data_type == "s"
+    assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+
+
+def test_edited_templates_are_used(root, tmp_path):
+    from openpyxl import load_workbook as load
+
+    edited = tmp_path / "my-templates"
+    shutil.copytree(root / "templates", edited)
+    book = load(edited / "绩效目标表.xlsx")
+    book.active["A2"] = "某市{{ info.年度 }}年绩效目标表（修改版）"
+    book.save(edited / "绩效目标表.xlsx")
+    sample = root / "input" / "2021年度战略性产业集群产业链支撑资金.xlsx"
+    result = run("build", str(sample), "-o", str(tmp_path / "out"), "--templates", str(edited), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    ws = load_workbook(tmp_path / "out" / sample.stem / "绩效目标表.xlsx").active
+    assert ws["A2"].value == "某市2021年绩效目标表（修改版）"
+
+
+def test_check_writes_nothing(root, tmp_path):
+    sample = root / "input" / "2021年度战略性产业集群产业链支撑资金.xlsx"
+    result = run("check", str(sample), cwd=tmp_path)
+    assert result.returncode == 0
+    assert "检查通过，可以生成 1 个表格" in result.stdout
+    assert not (tmp_path / "output").exists()
+
+
+def test_init_writes_a_blank_workbook_that_checks(tmp_path):
+    result = run("init", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "input" / "填报工作簿.xlsx"
+    book = load_workbook(path)
+    assert {"文件信息", "项目", "指标", "资金分配", "地市任务", "收件人", "自评信息", "自评指标", "自评说明", "说明"} <= set(
+        book.sheetnames)
+    indicators = book["指标"]
+    assert [c.value for c in indicators[1]][:7] == ["项目名称", "地市", "一级指标", "二级指标", "三级指标", "指标值",
+                                                   "实施周期指标值"]
+    lists = {str(dv.sqref): dv.formula1 for dv in indicators.data_validations.dataValidation}
+    assert "产出指标" in lists["C2:C2001"] and "服务对象满意度指标" in lists["D2:D2001"]
+    assert any("项目名称" in (row[1].value or "") for row in book["说明"].iter_rows())
+    assert run("check", str(path), cwd=tmp_path).returncode == 0
+    again = run("init", cwd=tmp_path)
+    assert again.returncode == 1 and "已存在" in again.stderr
+
+
+def test_no_input_folder_is_explained(tmp_path):
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "找不到 input/ 文件夹" in result.stderr
+
+
+def test_help_is_chinese(tmp_path):
+    result = run("--help", cwd=tmp_path)
+    assert result.returncode == 0 and "生成表格" in result.stdout

@@ -1,0 +1,172 @@
+"""The ``xlreports`` command.  Messages are Chinese; exit code 1 means a workbook had errors.
+
+Imports of pandas, openpyxl and xlsxwriter are deferred to the commands that need them, so that
+``xlreports --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+
+DEFAULT_INPUT = Path("input")
+DEFAULT_OUTPUT = Path("output")
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print("\n已中断。", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: a message, never a traceback
+        if os.environ.get("XLREPORTS_DEBUG"):
+            traceback.print_exc()
+        print(f"意外错误：{type(exc).__name__}: {exc}\n这可能是程序缺陷；请把输入文件和这段信息反馈给维护者"
+              "（设置环境变量 XLREPORTS_DEBUG=1 可显示详细信息）。", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xlreports",
+        description="用一个填报工作簿生成全部官方绩效表格（绩效目标表、经费安排表、自评表等）。",
+    )
+    parser.add_argument("--version", action="version", version=f"xlreports {__version__}")
+    commands = parser.add_subparsers(title="命令", metavar="命令")
+
+    build = commands.add_parser("build", help="生成表格：把 input/ 中的工作簿填入官方表格，写到 output/",
+                                description="把填报工作簿填入所有能填的官方表格。")
+    build.add_argument("inputs", nargs="*", type=Path, metavar="INPUT",
+                       help="要处理的工作簿（默认：input/ 中的全部 .xlsx）")
+    build.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="OUTDIR",
+                       help="输出文件夹（默认：output/）")
+    build.add_argument("--templates", type=Path, metavar="DIR", help="使用这个文件夹中的模板（默认：自带模板）")
+    build.set_defaults(run=_build)
+
+    check = commands.add_parser("check", help="只检查工作簿，不生成文件", description="检查填报工作簿，列出全部问题。")
+    check.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="要检查的工作簿")
+    check.add_argument("--templates", type=Path, metavar="DIR", help="同时用这个文件夹中的模板试填")
+    check.set_defaults(run=_check)
+
+    init = commands.add_parser("init", help="生成一个空白的填报工作簿（带表头、下拉选项和说明）",
+                               description="生成空白填报工作簿。")
+    init.add_argument("path", nargs="?", type=Path, default=DEFAULT_INPUT / "填报工作簿.xlsx",
+                      help="保存位置（默认：input/填报工作簿.xlsx）")
+    init.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+    init.set_defaults(run=_init)
+    return parser
+
+
+def _inputs(paths: list[Path]) -> list[Path] | None:
+    from .build import find_inputs
+
+    if paths:
+        return paths
+    if not DEFAULT_INPUT.is_dir():
+        print(f"找不到 {DEFAULT_INPUT}/ 文件夹：请把填报工作簿放在 {DEFAULT_INPUT}/ 中，或在命令后写出文件路径。",
+              file=sys.stderr)
+        return None
+    found = find_inputs(DEFAULT_INPUT)
+    if not found:
+        print(f"{DEFAULT_INPUT}/ 中没有 .xlsx 工作簿（可以用 xlreports init 生成一个空白工作簿）。", file=sys.stderr)
+        return None
+    return found
+
+
+def _templates(args) -> Path | None:
+    from .resources import default_templates_dir
+
+    folder = args.templates or default_templates_dir()
+    if not folder.is_dir():
+        print(f"模板文件夹不存在：{folder}", file=sys.stderr)
+        return None
+    return folder
+
+
+def _build(args) -> int:
+    from .build import build
+
+    inputs = _inputs(args.inputs)
+    templates = _templates(args)
+    if inputs is None or templates is None:
+        return 1
+    failed = 0
+    written = 0
+    for source in inputs:
+        report = build(source, args.output, templates)
+        _print_report(report, check_only=False)
+        failed += report.failed
+        written += len(report.outputs)
+    summary = f"完成：处理 {len(inputs)} 个工作簿，生成 {written} 个文件"
+    if failed:
+        summary += f"，{failed} 个工作簿有错误（未生成文件）"
+    print(summary)
+    return 1 if failed else 0
+
+
+def _check(args) -> int:
+    from .build import build
+    from .resources import default_templates_dir
+
+    templates = args.templates or default_templates_dir()
+    failed = 0
+    for source in args.inputs:
+        report = build(source, DEFAULT_OUTPUT, templates, write=False)
+        _print_report(report, check_only=True)
+        failed += report.failed
+    return 1 if failed else 0
+
+
+def _init(args) -> int:
+    from .blank import write_blank_workbook
+
+    if args.path.exists() and not args.force:
+        print(f"{args.path} 已存在；如要覆盖请加 --force。", file=sys.stderr)
+        return 1
+    write_blank_workbook(args.path)
+    print(f"已生成空白填报工作簿：{args.path}\n填写后运行 xlreports build 生成表格。")
+    return 0
+
+
+def _print_report(report, check_only: bool) -> None:
+    name = _show_path(report.source)
+    if report.failed:
+        errors = report.problems.errors
+        print(f"✗ {name}：{len(errors)} 个错误，未生成任何文件", file=sys.stderr)
+        for problem in errors:
+            print(f"  错误：{problem}", file=sys.stderr)
+    elif check_only:
+        print(f"✓ {name}：检查通过，可以生成 {report.forms} 个表格")
+    else:
+        print(f"✓ {name}")
+        for path in report.outputs:
+            print(f"  已生成 {_show_path(path)}")
+        if not report.outputs:
+            print("  这个工作簿没有可以填的表格（检查工作表名称是否与说明一致）")
+    for problem in report.problems.warnings:
+        print(f"  警告：{problem}")
+
+
+def _show_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
