@@ -19,3 +19,26 @@ def test_templates_are_package_data():
     patterns = config["tool"]["setuptools"]["package-data"]["xlreports.templates"]
     shipped = {p for pattern in patterns for p in (ROOT / "templates").glob(pattern)}
     assert set((ROOT / "templates").rglob("*.xlsx")) <= shipped
+
+
+def test_installed_wheel_works_without_the_source_tree(tmp_path):
+    """``pip install .`` ships the templates: build from a wheel installed outside the checkout."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(tmp_path / "dist"),
+                    str(ROOT)], check=True, capture_output=True, timeout=300)
+    (wheel,) = (tmp_path / "dist").glob("xlreports-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "xlreports/templates/绩效目标表.xlsx" in names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    work = tmp_path / "work"
+    (work / "input").mkdir(parents=True)
+    sample = next((ROOT / "input").glob("2021*.xlsx"))
+    (work / "input" / sample.name).write_bytes(sample.read_bytes())
+    result = subprocess.run([sys.executable, "-m", "xlreports", "build"], cwd=work, capture_output=True, text=True,
+                            env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (work / "output" / sample.stem / "绩效目标表.xlsx").exists()

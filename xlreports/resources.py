@@ -1,18 +1,13 @@
-"""Where the bundled templates are: the source tree's ``templates/`` or the installed copy."""
+"""Where the bundled templates are: inside the installed package, or the checkout's ``templates/``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+_PACKAGE = Path(__file__).resolve().parent
+
 
 def default_templates_dir() -> Path:
-    """``templates/`` shipped inside the installed package, else the checkout's ``templates/``."""
-    try:
-        from importlib.resources import files
-
-        installed = Path(str(files("xlreports.templates")))
-        if installed.is_dir():
-            return installed
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "templates"
+    """``xlreports/templates`` of an installed copy, else ``templates/`` beside the package source."""
+    installed = _PACKAGE / "templates"
+    return installed if installed.is_dir() else _PACKAGE.parent / "templates"
