@@ -341,3 +341,28 @@ def test_written_file_is_complete_or_absent(tmp_path):
     with pytest.raises(WriteError, match="32767"):
         write_workbook([too_long], target)
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_text_templates_are_included_from_the_template_folder(tmp_path):
+    (tmp_path / "指标文本.j2").write_text(
+        "{% for i in p.indicators %}{{ loop.index }}、{{ i.name }}：{{ i.value }}。{% endfor %}\n", encoding="utf-8")
+    template = make_template(tmp_path / "inc.xlsx", {"A1": '{% include "指标文本.j2" %}'},
+                             {"A1": 'xl:each(items="projects" var="p")'})
+    projects = [{"indicators": [{"name": "面积", "value": "2408平方米"}, {"name": "次数", "value": "1次"}]}]
+    sheet = render_one(template, {"projects": projects})
+    assert sheet.value(0, 0) == "1、面积：2408平方米。2、次数：1次。"
+
+
+def test_include_cannot_leave_the_template_folder(tmp_path):
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    template = make_template(folder / "escape.xlsx", {"A1": '{% include "../secret.txt" %}'})
+    with pytest.raises(TemplateError):
+        render_one(template, {})
+
+
+def test_formula_without_value_is_a_warning(tmp_path):
+    template = load_template(make_template(tmp_path / "novalue.xlsx", {"A1": 1, "A2": "=A1*2"}))
+    (warning,) = template.warnings
+    assert "novalue.xlsx!表!A2" in warning and "xl:value" in warning

@@ -44,6 +44,9 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True) -> Bu
         report.problems.raise_if_errors()
         forms = [form for form in load_forms(templates) if form.applies(context)]
         report.forms = len(forms)
+        for form in forms:
+            for warning in form.template.warnings:
+                report.problems.warning(warning)
         rendered = [(form.file_name(context), render(form.template, context)) for form in forms]
         if write:
             target = outdir / data.name

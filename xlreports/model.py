@@ -60,6 +60,49 @@ class Project:
         return any(i.cycle_value for i in self.indicators)
 
 
+@dataclass(slots=True)
+class Allocation:
+    """「资金分配」: one city's amount in one fund direction."""
+
+    city: str
+    city_key: str
+    direction: str
+    amount: float
+    overview: str | None = None
+    row: int = 0
+
+
+@dataclass(slots=True)
+class CityTask:
+    """「地市任务」: one task of one city."""
+
+    city: str
+    city_key: str
+    direction: str
+    task: str
+    requirement: str | None = None
+    nature: str | None = None
+    method: str | None = None
+    standard: str | None = None
+    workload: str | None = None           # as written: 5500, or 国家招投标合同里规定的当年任务量
+    workload_number: float | None = None  # parsed when it is a number
+    deadline: str | None = None
+    row: int = 0
+
+
+@dataclass(slots=True)
+class Recipient:
+    """「收件人」: who receives which city's files."""
+
+    unit: str
+    emails: list[str]
+    cc: list[str] = field(default_factory=list)
+    city: str | None = None
+    city_key: str | None = None
+    attachments: list[str] = field(default_factory=list)
+    row: int = 0
+
+
 @dataclass
 class InputData:
     """Everything read from one input workbook."""
@@ -68,6 +111,9 @@ class InputData:
     info: Info
     projects: list[Project] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    allocations: list[Allocation] = field(default_factory=list)
+    city_tasks: list[CityTask] = field(default_factory=list)
+    recipients: list[Recipient] = field(default_factory=list)
 
     @property
     def name(self) -> str:

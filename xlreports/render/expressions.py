@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, Undefined
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..amounts import format_amount
@@ -36,9 +37,11 @@ def _money(value: object) -> str:
 
 
 @cache
-def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
-                               trim_blocks=True, lstrip_blocks=True)
+def environment(folder: Path | None = None) -> SandboxedEnvironment:
+    """The sandbox; with ``folder``, ``{% include "x.j2" %}`` reads text templates from it (only)."""
+    loader = FileSystemLoader(str(folder)) if folder is not None else None
+    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
+                               trim_blocks=True, lstrip_blocks=True, loader=loader)
     env.filters["money"] = _money
     return env
 
@@ -55,9 +58,9 @@ def whole_expression(text: str) -> str | None:
     return None
 
 
-def compile_value(source: str) -> Evaluator:
+def compile_value(source: str, env: SandboxedEnvironment | None = None) -> Evaluator:
     """An evaluator returning the value of expression ``source`` with its type."""
-    env = environment()
+    env = env or environment()
     dotted = _DOTTED.match(source)
     if dotted and dotted["root"] not in _LITERALS:
         root = dotted["root"]
@@ -97,10 +100,10 @@ def _dotted(env: SandboxedEnvironment, source: str, root: str, names: list[str])
     return evaluate
 
 
-def compile_text(source: str) -> Evaluator:
+def compile_text(source: str, env: SandboxedEnvironment | None = None) -> Evaluator:
     """An evaluator rendering ``source`` (text with ``{{ }}`` / ``{% %}``) to a string."""
     try:
-        template = environment().from_string(source)
+        template = (env or environment()).from_string(source)
     except TemplateError as exc:
         raise ExpressionError(f"「{source}」有语法错误：{exc}") from exc
 

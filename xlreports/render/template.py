@@ -135,6 +135,7 @@ class Template:
     sheets: list[TemplateSheet]
     form: Command | None
     default_font: tuple[str, float] | None = None
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -145,15 +146,18 @@ def load_template(path: Path) -> Template:
     from openpyxl import load_workbook  # deferred: only a build needs it
 
     book = load_workbook(path, rich_text=False)
+    env = expressions.environment(path.parent)
     form = None
     sheets = []
+    warnings: list[str] = []
     for index, ws in enumerate(book.worksheets):
-        reader = _SheetReader(path.name, ws)
+        reader = _SheetReader(path.name, ws, env)
         sheet = reader.read()
         if index == 0:
             form = reader.form
         sheets.append(sheet)
-    return Template(path, sheets, form, _default_font(book))
+        warnings.extend(reader.warnings)
+    return Template(path, sheets, form, _default_font(book), warnings)
 
 
 def _default_font(book) -> tuple[str, float] | None:
@@ -165,11 +169,13 @@ def _default_font(book) -> tuple[str, float] | None:
 
 
 class _SheetReader:
-    def __init__(self, template: str, ws) -> None:
+    def __init__(self, template: str, ws, env) -> None:
         self.template = template
         self.ws = ws
+        self.env = env
         self.form: Command | None = None
         self.styles: dict[Any, Style] = {}
+        self.warnings: list[str] = []
 
     def where(self, row: int, col: int) -> str:
         return f"{self.template}!{self.ws.title}!{cell_name(row - 1, col - 1)}"
@@ -232,7 +238,7 @@ class _SheetReader:
 
     def _compile(self, kind, source: str, row: int, col: int) -> Evaluator:
         try:
-            return kind(source)
+            return kind(source, self.env)
         except ExpressionError as exc:
             raise TemplateError(str(exc), cell=self.where(row, col)) from None
 
@@ -258,6 +264,9 @@ class _SheetReader:
             self._apply(command, cell, blocks, merge_rules)
         if cell.cached is not None and cell.formula is None and cell.formula_text is None:
             raise TemplateError("xl:value 只能用在公式单元格上", cell=self.where(row, col))
+        if (cell.formula is not None or cell.formula_text is not None) and cell.cached is None:
+            self.warnings.append(f"模板 {self.where(row, col)}：公式没有 xl:value 计算值，"
+                                 "在邮件预览、手机和 PDF 中会显示 0（见 docs/templates.md）")
         return cell
 
     def _parse_formula(self, text: str, row: int, col: int) -> Formula:

@@ -13,9 +13,11 @@ from ..load.tables import read_key_values, read_table
 from ..load.workbook import open_workbook
 from ..model import Info, InputData
 from ..problems import InputError, Problems
+from .allocations import validate_allocations, validate_city_tasks
 from .indicators import validate_indicators
 from .info import validate_info
 from .projects import validate_projects
+from .recipients import validate_recipients
 
 __all__ = ["read_input"]
 
@@ -58,4 +60,14 @@ def _validate(path: Path, book, problems: Problems) -> InputData:
                            sheet=contract.INDICATORS, expected=f"同时提供「{contract.PROJECTS}」工作表")
         else:
             data.indicators = validate_indicators(indicators_table, data.projects, problems)
+
+    allocations = read_table(book, contract.ALLOCATION_SHEET, problems)
+    if allocations is not None:
+        data.allocations = validate_allocations(allocations, unit, problems)
+    tasks = read_table(book, contract.CITY_TASK_SHEET, problems)
+    if tasks is not None:
+        data.city_tasks = validate_city_tasks(tasks, problems)
+    recipients = read_table(book, contract.RECIPIENT_SHEET, problems)
+    if recipients is not None:
+        data.recipients = validate_recipients(recipients, problems)
     return data
