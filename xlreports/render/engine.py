@@ -28,6 +28,7 @@ from typing import Any
 from ..load.xlsx_parts import cell_name
 from ..problems import TemplateError
 from . import rowheight
+from .columns import expand_columns, remap_parsed
 from .expressions import ExpressionError
 from .formulas import Formula, Ref, area_text, runs
 from .layout import Layout, expand
@@ -36,17 +37,44 @@ from .template import Block, MergeRule, Template, TemplateCell, TemplateSheet
 
 
 def render(template: Template, context: Mapping[str, Any]) -> list[Sheet]:
-    """Render every sheet of ``template``; raises :class:`TemplateError` naming the template cell."""
-    layouts = {sheet.name: expand(sheet, context) for sheet in template.sheets}
-    return [_SheetRenderer(template, sheet, layouts).render() for sheet in template.sheets]
+    """Render every sheet of ``template``; raises :class:`TemplateError` naming the template cell.
+
+    A sheet with ``xl:sheet`` becomes one sheet per item; column blocks are expanded first
+    (:mod:`columns`), then rows are laid out (:mod:`layout`).
+    """
+    instances = []
+    for sheet in template.sheets:
+        for name, scope in _instances(sheet, context):
+            expanded = expand_columns(sheet, scope)
+            instances.append((name, expanded, expand(expanded, scope)))
+    layouts = {sheet.name: layout for _, sheet, layout in instances if sheet.repeat is None}
+    return [_SheetRenderer(template, sheet, layout, layouts, name).render() for name, sheet, layout in instances]
+
+
+def _instances(sheet: TemplateSheet, context: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    if sheet.repeat is None:
+        return [(sheet.name, dict(context))]
+    repeat = sheet.repeat
+    try:
+        items = repeat.items(dict(context))
+        result = []
+        for k, item in enumerate(items or []):
+            scope = {**context, repeat.var: item}
+            name = repeat.name(scope).strip() if repeat.name else f"{sheet.name}{k + 1}"
+            result.append((name or f"{sheet.name}{k + 1}", scope))
+    except ExpressionError as exc:
+        raise TemplateError(str(exc), cell=repeat.where) from None
+    return result
 
 
 class _SheetRenderer:
-    def __init__(self, template: Template, sheet: TemplateSheet, layouts: dict[str, Layout]) -> None:
+    def __init__(self, template: Template, sheet: TemplateSheet, layout: Layout, layouts: dict[str, Layout],
+                 name: str) -> None:
         self.template = template
         self.sheet = sheet
+        self.name = name
         self.layouts = layouts
-        self.layout = layouts[sheet.name]
+        self.layout = layout
         self._chains: dict[int, list[Block]] = {}
         # (rule, output row) -> (depth of the rule's block, first and last iteration of its group)
         self.groups: dict[tuple[int, int], tuple[int, int, int]] = {}
@@ -65,7 +93,7 @@ class _SheetRenderer:
     def render(self) -> Sheet:
         sheet, layout = self.sheet, self.layout
         out = Sheet(
-            name=sheet.name,
+            name=self.name,
             rows=[{} for _ in layout.rows],
             row_heights=[sheet.row_heights.get(r.trow) for r in layout.rows],
             hidden_rows={i for i, r in enumerate(layout.rows) if r.trow in sheet.hidden_rows},
@@ -78,6 +106,7 @@ class _SheetRenderer:
         )
         pending = self._values(out)
         out.merges.extend(self._group_merges(out))
+        out.merges.extend(self._horizontal_merges(out))
         self._formulas(out, pending)
         out.merges.extend(self._template_merges())
         _check_overlaps(out.merges, self.template.name, sheet.name)
@@ -98,10 +127,11 @@ class _SheetRenderer:
                     pending.append((index, cell))
                     continue
                 try:
+                    scope = row.scope if cell.bindings is None else {**row.scope, **cell.bindings}
                     if cell.value is not None:
-                        value = _cell_value(cell.value(row.scope))
+                        value = _cell_value(cell.value(scope))
                     elif cell.text is not None:
-                        value = cell.text(row.scope)
+                        value = cell.text(scope)
                     else:
                         value = cell.literal
                 except (ExpressionError, ValueError) as exc:
@@ -116,7 +146,8 @@ class _SheetRenderer:
         column's value (a 二级 group stays inside its 一级 group; under a blank 一级 equal 二级
         values still merge).
         """
-        rules = sorted(self.sheet.merge_rules, key=lambda r: (r.row, r.parent is not None, r.col))
+        rules = sorted((r for r in self.sheet.merge_rules if not r.horizontal),
+                       key=lambda r: (r.row, r.parent is not None, r.col))
         signatures: dict[tuple[int, int], dict[int, tuple]] = {}
         areas: list[Area0] = []
         for rule in rules:
@@ -158,13 +189,55 @@ class _SheetRenderer:
             return []
         return [(group[0], rule.col - 1, group[-1], rule.col - 1)]
 
-    def _merge_key(self, rule: MergeRule, o: int, out: Sheet) -> Any:
+    def _horizontal_merges(self, out: Sheet) -> list[Area0]:
+        """Merge runs of equal, non-blank values across the copies of a column block.
+
+        ``parent`` names a row above whose runs a run may not cross (二级 under 一级); the parent
+        row is read at its first output row, as header rows are not repeated.
+        """
+        rules = [r for r in self.sheet.merge_rules if r.horizontal]
+        by_row = {rule.row: rule for rule in rules}
+        signatures: dict[int, dict[int, tuple]] = {}
+
+        def signature_of(rule: MergeRule, o: int) -> dict[int, tuple]:
+            parent = None
+            if rule.parent is not None:
+                parent_rule = by_row.get(rule.parent)
+                parent_rows = self.layout.all_rows_of(rule.parent)
+                if parent_rule is None or not parent_rows:
+                    raise TemplateError(f"xl:merge 的 parent 行 {rule.parent} 没有向右合并的 xl:merge",
+                                        cell=self.where(self._cell_at(rule.row, rule.col)))
+                parent = signatures.get(rule.parent) or signature_of(parent_rule, parent_rows[0])
+            found = {col: ((parent or {}).get(col), self._merge_key(rule, o, out, col)) for col in rule.cols}
+            signatures.setdefault(rule.row, found)
+            return found
+
+        areas: list[Area0] = []
+        for rule in sorted(rules, key=lambda r: r.row):
+            for o in self.layout.all_rows_of(rule.row):
+                found = signature_of(rule, o)
+                run: list[int] = []
+                for col in [*rule.cols, None]:
+                    joins = (col is not None and run and _present(found[col][1]) and found[col] == found[run[-1]]
+                             and col == run[-1] + 1)
+                    if not joins:
+                        if len(run) > 1:
+                            areas.append((o, run[0] - 1, o, run[-1] - 1))
+                        run = [] if col is None or not _present(found[col][1]) else [col]
+                    else:
+                        run.append(col)
+        return areas
+
+    def _merge_key(self, rule: MergeRule, o: int, out: Sheet, col: int | None = None) -> Any:
+        col = rule.col if col is None else col
         if rule.key is not None:
+            scope = self.layout.rows[o].scope
+            bindings = self._cell_at(rule.row, col).bindings
             try:
-                return rule.key(self.layout.rows[o].scope)
+                return rule.key(scope if bindings is None else {**scope, **bindings})
             except ExpressionError as exc:
-                raise TemplateError(str(exc), cell=self.where(self._cell_at(rule.row, rule.col))) from None
-        cell = out.rows[o].get(rule.col - 1)
+                raise TemplateError(str(exc), cell=self.where(self._cell_at(rule.row, col))) from None
+        cell = out.rows[o].get(col - 1)
         return None if cell is None else cell.value
 
     def _cell_at(self, row: int, col: int) -> TemplateCell:
@@ -176,10 +249,11 @@ class _SheetRenderer:
             group = self.groups.get((id(cell.merge), index)) if cell.merge else None
             try:
                 formula = cell.formula
+                scope = row.scope if cell.bindings is None else {**row.scope, **cell.bindings}
                 if formula is None:
-                    formula = Formula.parse(cell.formula_text(row.scope))
+                    formula = remap_parsed(Formula.parse(cell.formula_text(scope)), cell.ref_map)
                 text = formula.render(lambda ref, row=row, group=group: self._resolve(ref, row.trow, row.path, group))
-                cached = _cell_value(cell.cached(row.scope)) if cell.cached is not None else None
+                cached = _cell_value(cell.cached(scope)) if cell.cached is not None else None
             except (ExpressionError, ValueError) as exc:
                 raise TemplateError(str(exc), cell=self.where(cell)) from None
             out.rows[index][cell.col - 1] = Cell(cached, cell.style, text, self.where(cell))

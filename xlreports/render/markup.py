@@ -15,6 +15,7 @@ from ..problems import TemplateError
 
 COMMANDS = {
     "form": ({"name"}, {"when", "file", "split"}),
+    "sheet": ({"items", "var"}, {"name"}),
     "each": ({"items", "var"}, {"lastCell", "pageBreak", "direction"}),
     "if": ({"test"}, {"lastCell"}),
     "merge": (set(), {"by", "parent"}),

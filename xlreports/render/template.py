@@ -7,6 +7,7 @@ any number of contexts.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from ..load.xlsx_parts import cell_name, column_index
 from ..problems import TemplateError
 from . import expressions
 from .expressions import Evaluator, ExpressionError
-from .formulas import Formula
+from .formulas import Formula, Ref
 from .markup import Command, parse_note
 from .styles import Style, from_openpyxl
 
@@ -34,16 +35,45 @@ class TemplateCell:
     formula_text: Evaluator | None = None  # "&=" formula holding markup, rendered before parsing
     cached: Evaluator | None = None      # xl:value for a formula cell
     merge: MergeRule | None = None
+    bindings: dict[str, Any] | None = None  # variables of the column copy this cell belongs to
+    ref_map: Callable[[Ref], Ref | None] | None = None  # column re-pointing for "&=" formulas
 
 
 @dataclass(slots=True)
 class MergeRule:
-    """``xl:merge``: merge equal adjacent values of this column within the enclosing block."""
+    """``xl:merge``: merge equal adjacent values along the enclosing block.
+
+    Down a row block (``col`` fixed, ``parent`` a column) or, in a column block, across it
+    (``row`` fixed, ``parent`` a row); ``cols`` lists the column copies once columns are expanded.
+    """
 
     col: int
     row: int
     key: Evaluator | None
     parent: int | None
+    horizontal: bool = False
+    cols: tuple[int, ...] = ()
+
+
+@dataclass(eq=False)
+class ColumnBlock:
+    """Columns ``first``..``last`` repeated to the right per item (``xl:each direction="right"``)."""
+
+    first: int
+    last: int
+    items: Evaluator
+    var: str
+    where: str
+
+
+@dataclass
+class SheetRepeat:
+    """``xl:sheet``: the whole sheet repeated per item, each copy named by ``name``."""
+
+    items: Evaluator
+    var: str
+    name: Evaluator | None
+    where: str
 
 
 @dataclass(eq=False)
@@ -117,6 +147,8 @@ class TemplateSheet:
     root: Block
     merge_rules: list[MergeRule]
     show_gridlines: bool = True
+    col_blocks: list[ColumnBlock] = field(default_factory=list)
+    repeat: SheetRepeat | None = None
 
     def chain(self, row: int) -> list[Block]:
         """The blocks enclosing ``row``, outermost first (the root excluded)."""
@@ -174,6 +206,8 @@ class _SheetReader:
         self.ws = ws
         self.env = env
         self.form: Command | None = None
+        self.repeat: SheetRepeat | None = None
+        self.col_blocks: list[ColumnBlock] = []
         self.styles: dict[Any, Style] = {}
         self.warnings: list[str] = []
 
@@ -198,8 +232,13 @@ class _SheetReader:
         root = Block("root", 1, max(max_row, 1))
         _nest(root, blocks, self.template)
         for rule in merge_rules:
-            if not any(b.contains(rule.row) for b in blocks):
-                raise TemplateError("xl:merge 只能用在重复区域（xl:each）内的单元格上", cell=self.where(rule.row, rule.col))
+            in_rows = any(b.contains(rule.row) for b in blocks)
+            in_cols = any(b.first <= rule.col <= b.last for b in self.col_blocks)
+            if in_rows == in_cols:
+                message = ("xl:merge 不能用在同时向下和向右重复的单元格上" if in_rows else
+                           "xl:merge 只能用在重复区域（xl:each）内的单元格上")
+                raise TemplateError(message, cell=self.where(rule.row, rule.col))
+            rule.horizontal = in_cols
         merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
         return TemplateSheet(
             name=ws.title,
@@ -219,6 +258,8 @@ class _SheetReader:
             root=root,
             merge_rules=merge_rules,
             show_gridlines=ws.sheet_view.showGridLines is not False,
+            col_blocks=sorted(self.col_blocks, key=lambda b: b.first),
+            repeat=self.repeat,
         )
 
     def _commands(self, xl_cell) -> list[Command]:
@@ -282,15 +323,29 @@ class _SheetReader:
             if (row, col) != (1, 1):
                 raise TemplateError("xl:form 只能写在第一个工作表的 A1 单元格批注中", cell=where)
             self.form = command
+        elif command.name == "sheet":
+            if (row, col) != (1, 1):
+                raise TemplateError("xl:sheet 只能写在工作表 A1 单元格的批注中", cell=where)
+            self._check_var(command, where)
+            name = command.get("name")
+            self.repeat = SheetRepeat(self._compile(expressions.compile_value, command.attrs["items"], row, col),
+                                      command.attrs["var"],
+                                      self._compile(expressions.compile_text, name, row, col) if name else None,
+                                      where)
+        elif command.name == "each" and (command.get("direction") or "down").lower() == "right":
+            self._check_var(command, where)
+            self.col_blocks.append(ColumnBlock(
+                col, self._last_col(command, col, where),
+                self._compile(expressions.compile_value, command.attrs["items"], row, col),
+                command.attrs["var"], where))
         elif command.name in ("each", "if"):
             last = self._last_row(command, row, where)
             block = Block(command.name, row, last, where=where)
             if command.name == "each":
                 direction = (command.get("direction") or "down").lower()
                 if direction != "down":
-                    raise TemplateError(f"xl:each 的 direction 只支持 down（当前为 {direction}）", cell=where)
-                if not re.fullmatch(r"[^\W\d]\w*", command.attrs["var"]):
-                    raise TemplateError(f"xl:each 的 var 不是有效的名称：{command.attrs['var']}", cell=where)
+                    raise TemplateError(f"xl:each 的 direction 只能是 down 或 right（当前为 {direction}）", cell=where)
+                self._check_var(command, where)
                 block.items = self._compile(expressions.compile_value, command.attrs["items"], row, col)
                 block.var = command.attrs["var"]
                 block.page_break = command.flag("pageBreak")
@@ -303,11 +358,35 @@ class _SheetReader:
             cell.merge = MergeRule(
                 col, row,
                 self._compile(expressions.compile_value, by, row, col) if by else None,
-                column_index(parent.strip().upper()) + 1 if parent else None,
+                self._parent(parent, where) if parent else None,
             )
             merge_rules.append(cell.merge)
         elif command.name == "value":
             cell.cached = self._compile(expressions.compile_value, command.attrs["expr"], row, col)
+
+    @staticmethod
+    def _check_var(command: Command, where: str) -> None:
+        if not re.fullmatch(r"[^\W\d]\w*", command.attrs["var"]):
+            raise TemplateError(f"xl:{command.name} 的 var 不是有效的名称：{command.attrs['var']}", cell=where)
+
+    @staticmethod
+    def _parent(text: str, where: str) -> int:
+        """``parent="B"`` (a column, for merges down) or ``parent="5"`` (a row, for merges across)."""
+        text = text.strip().upper()
+        if text.isdigit():
+            return int(text)
+        if re.fullmatch(r"[A-Z]{1,3}", text):
+            return column_index(text) + 1
+        raise TemplateError(f"xl:merge 的 parent 应为列字母或行号（当前为 {text}）", cell=where)
+
+    def _last_col(self, command: Command, col: int, where: str) -> int:
+        last_cell = command.get("lastCell")
+        if not last_cell:
+            return col
+        parsed = _split_cell(last_cell)
+        if parsed is None or parsed[1] < col:
+            raise TemplateError(f"lastCell {last_cell} 不是本单元格右边（或本列）的单元格地址", cell=where)
+        return parsed[1]
 
     def _last_row(self, command: Command, row: int, where: str) -> int:
         last_cell = command.get("lastCell")
