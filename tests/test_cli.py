@@ -47,7 +47,7 @@ MALFORMED = {
     "unknown-project": (
         {"项目": [PROJECT_HEADER, ["企业情况综合工作经费", 100, "目标"]],
          "指标": [INDICATOR_HEADER, ["企业情况综合经费", "产出", "数量指标", "次数", "1次"]]},
-        "指标!A2：项目「企业情况综合经费」不在「项目」表中（值为「企业情况综合经费」；应为「项目」表中的项目名称（您是不是要找「企业情况综合工作经费」？））",
+        "指标!A2：项目「企业情况综合经费」不在「项目」表中（值为「企业情况综合经费」；应为「项目」表中的名称（您是不是要找「企业情况综合工作经费」？））",
     ),
     "duplicate-project": (
         {"项目": [PROJECT_HEADER, ["甲", 100, "目标"], ["乙", 5, "目标"], ["甲", 200, "目标"]]},
@@ -77,7 +77,7 @@ def test_build_without_arguments_uses_input_folder(root, tmp_path):
     built = tmp_path / "output" / "2021年度战略性产业集群产业链支撑资金" / "绩效目标表.xlsx"
     assert built.exists()
     assert f"已生成 {built.relative_to(tmp_path)}" in result.stdout
-    assert "警告：指标!C9：二级指标「服务满意度」不是标准名称" in result.stdout
+    assert "警告：指标!D9：二级指标「服务满意度」不是标准名称" in result.stdout
     assert not list((tmp_path / "output").rglob(".*.tmp"))
 
 
@@ -120,7 +120,7 @@ def test_check_writes_nothing(root, tmp_path):
     sample = root / "input" / "2021年度战略性产业集群产业链支撑资金.xlsx"
     result = run("check", str(sample), cwd=tmp_path)
     assert result.returncode == 0
-    assert "检查通过，可以生成 1 个表格" in result.stdout
+    assert "检查通过，可以生成 3 个表格" in result.stdout
     assert not (tmp_path / "output").exists()
 
 

@@ -2,6 +2,10 @@
 
 Nothing is written until every form has rendered, so bad input never leaves a half-built output
 folder; each file is itself written atomically by :mod:`xlreports.write`.
+
+With a split by city (the default when the workbook has 「资金分配」), every city also gets
+``地市/<城市>.xlsx`` holding its own rows of every form that declares ``split="地市"``, each with
+totals of its own: these are the files that are emailed.
 """
 
 from __future__ import annotations
@@ -12,12 +16,15 @@ from pathlib import Path
 from .problems import InputError, Problems, TemplateError
 
 INPUT_PATTERNS = ("*.xlsx", "*.xlsm", "*.xls")
+SPLIT_CITY = "地市"
+CITY_FOLDER = "地市"
 
 
 @dataclass
 class BuildReport:
     source: Path
     outputs: list[Path] = field(default_factory=list)
+    city_files: list[Path] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
     failed: bool = False
     forms: int = 0
@@ -29,9 +36,13 @@ def find_inputs(folder: Path) -> list[Path]:
     return sorted(p for p in found if not p.name.startswith(("~$", ".")))
 
 
-def build(source: Path, outdir: Path, templates: Path, write: bool = True) -> BuildReport:
-    """Fill every form ``source`` can fill into ``outdir/<workbook name>/``."""
-    from .compute import build_context
+def build(source: Path, outdir: Path, templates: Path, write: bool = True, split: str | None = "auto") -> BuildReport:
+    """Fill every form ``source`` can fill into ``outdir/<workbook name>/``.
+
+    ``split``: ``"地市"`` writes per-city files, ``None`` does not, ``"auto"`` does when the
+    workbook has 「资金分配」.
+    """
+    from .compute import build_context, city_keys
     from .forms import load_forms
     from .render import render
     from .validate import read_input
@@ -42,22 +53,52 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True) -> Bu
         data = read_input(source, report.problems)
         context = build_context(data, report.problems)
         report.problems.raise_if_errors()
-        forms = [form for form in load_forms(templates) if form.applies(context)]
+        all_forms = load_forms(templates)
+        forms = [form for form in all_forms if form.applies(context)]
         report.forms = len(forms)
         for form in forms:
             for warning in form.template.warnings:
                 report.problems.warning(warning)
         rendered = [(form.file_name(context), render(form.template, context)) for form in forms]
+        cities = []
+        if split == SPLIT_CITY or (split == "auto" and data.allocations):
+            city_forms = [form for form in all_forms if form.split == SPLIT_CITY]
+            for city in city_keys(data):
+                city_context = build_context(data, Problems(), city=city.key)
+                sheets = [sheet for form in city_forms if form.applies(city_context)
+                          for sheet in render(form.template, city_context)]
+                if sheets:
+                    cities.append((f"{_file_safe(city.key)}.xlsx", sheets))
         if write:
             target = outdir / data.name
             for file_name, sheets in rendered:
-                path = target / file_name
-                for warning in write_workbook(sheets, path):
-                    report.problems.warning(warning)
-                report.outputs.append(path)
+                report.outputs.append(_write(write_workbook, sheets, target / file_name, report))
+            if cities:
+                folder = target / CITY_FOLDER
+                for file_name, sheets in cities:
+                    report.city_files.append(_write(write_workbook, sheets, folder / file_name, report))
+                _remove_stale(folder, report.city_files)
     except InputError:
         report.failed = True
     except (TemplateError, WriteError) as exc:
         report.problems.error(str(exc))
         report.failed = True
     return report
+
+
+def _write(write_workbook, sheets, path: Path, report: BuildReport) -> Path:
+    for warning in write_workbook(sheets, path):
+        report.problems.warning(warning)
+    return path
+
+
+def _remove_stale(folder: Path, written: list[Path]) -> None:
+    """A city file left from an earlier build (a city since removed) must not be sent by mistake."""
+    keep = {p.name for p in written}
+    for path in folder.glob("*.xlsx"):
+        if path.name not in keep:
+            path.unlink()
+
+
+def _file_safe(name: str) -> str:
+    return "".join("_" if ch in '<>:"/\\|?*' else ch for ch in name).strip() or "地市"

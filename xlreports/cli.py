@@ -55,6 +55,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="OUTDIR",
                        help="输出文件夹（默认：output/）")
     build.add_argument("--templates", type=Path, metavar="DIR", help="使用这个文件夹中的模板（默认：自带模板）")
+    build.add_argument("--split", choices=["地市", "无"], default=None,
+                       help="按地市另存每个地市的文件到 地市/ 文件夹（默认：有「资金分配」时按地市拆分）")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="只检查工作簿，不生成文件", description="检查填报工作簿，列出全部问题。")
@@ -107,10 +109,11 @@ def _build(args) -> int:
     failed = 0
     written = 0
     for source in inputs:
-        report = build(source, args.output, templates)
+        split = {"地市": "地市", "无": None}.get(args.split, "auto")
+        report = build(source, args.output, templates, split=split)
         _print_report(report, check_only=False)
         failed += report.failed
-        written += len(report.outputs)
+        written += len(report.outputs) + len(report.city_files)
     summary = f"完成：处理 {len(inputs)} 个工作簿，生成 {written} 个文件"
     if failed:
         summary += f"，{failed} 个工作簿有错误（未生成文件）"
@@ -155,6 +158,10 @@ def _print_report(report, check_only: bool) -> None:
         print(f"✓ {name}")
         for path in report.outputs:
             print(f"  已生成 {_show_path(path)}")
+        if report.city_files:
+            folder = _show_path(report.city_files[0].parent)
+            names = "、".join(p.stem for p in report.city_files)
+            print(f"  已生成 {len(report.city_files)} 个地市文件（{folder}/）：{names}")
         if not report.outputs:
             print("  这个工作簿没有可以填的表格（检查工作表名称是否与说明一致）")
     for problem in report.problems.warnings:

@@ -64,6 +64,8 @@ INFO_DEPARTMENT = "部门名称"
 INFO_UNIT = "金额单位"
 INFO_ANNEX = "附件号"
 INFO_TITLE = "标题"
+INFO_CITY_UNIT = "地市承担单位"
+INFO_CITY_CONTENT = "地市支持内容"
 DEFAULT_AMOUNT_UNIT = "万元"
 
 INFO_KEYS = {
@@ -73,6 +75,8 @@ INFO_KEYS = {
     INFO_UNIT: "金额单位，默认为万元（可填 元、万元、亿元）",
     INFO_ANNEX: "附件号，例如 附件4-3，显示在表格左上角",
     INFO_TITLE: "表格标题；不填时按资金名称生成",
+    INFO_CITY_UNIT: "经费安排表中地市一行的承担单位，默认 地级以上市工业和信息化主管部门",
+    INFO_CITY_CONTENT: "经费安排表中地市一行的支持内容，默认为各资金方向",
 }
 
 INFO_SHEET = SheetSpec(
@@ -101,6 +105,7 @@ PROJECT_SHEET = SheetSpec(
         Column("basis", "政策依据", doc="政策依据（可选，填写后绩效目标表增加一行）"),
         Column("overview", "总体绩效目标", aliases=("绩效目标",), doc="总体绩效目标（概述），可以换行"),
         Column("stated_total", "合计(原表)", kind="amount", doc="原始文件中写明的合计，用于核对"),
+        Column("parent", "所属项目", doc="所属的上级项目（可选）：经费安排表列出明细，绩效目标表按上级项目填写"),
     ),
     doc="项目：每行一个项目。",
 )
@@ -115,6 +120,7 @@ INDICATOR_SHEET = SheetSpec(
         Column("name", "三级指标", required=True, doc="指标名称"),
         Column("value", "指标值", required=True, aliases=("年度指标值", "当年度指标值", "三级指标目标值"), doc="（年度）指标值，按原样填写，例如 ≥90%、至少2次、8.5万家次、是"),
         Column("cycle_value", "实施周期指标值", aliases=("项目周期指标值",), doc="项目实施周期的指标值（可选）"),
+        Column("city_overview", "地市总体目标", doc="地市行的总体绩效目标（可选，填在该地市的任一行即可）"),
     ),
     doc="指标：每行一个三级指标。",
 )
@@ -249,6 +255,12 @@ def header_candidates(text: object) -> tuple[str, ...]:
     name = normalize_name(text)
     stripped = _TRAILING_BRACKET.sub("", name)
     return (name, stripped) if stripped and stripped != name else (name,)
+
+
+def header_unit(text: object) -> str | None:
+    """The unit in a header's trailing brackets: ``工作量（家次）`` → ``家次``."""
+    match = re.search(r"\(([^()]*)\)$", normalize_name(text))
+    return match.group(1) or None if match else None
 
 
 def sheet_spec(name: object) -> SheetSpec | None:

@@ -26,6 +26,8 @@ class Indicator:
     value: str | None
     cycle_value: str | None = None
     city: str | None = None
+    city_key: str | None = None
+    city_overview: str | None = None
     level1_code: str | None = None
     level1_std: str | None = None
     level2_code: str | None = None
@@ -48,7 +50,9 @@ class Project:
     basis: str | None = None
     overview: str | None = None
     stated_total: float | None = None
+    parent: str | None = None
     row: int = 0
+    children: list[Project] = field(default_factory=list)
     total: float | None = None           # computed: 资金需求, or the sum of the three sources
     sources_total: float | None = None   # computed: 财政拨款 + 财政专户拨款 + 其他资金
     indicators: list[Indicator] = field(default_factory=list)
@@ -86,6 +90,7 @@ class CityTask:
     standard: str | None = None
     workload: str | None = None           # as written: 5500, or 国家招投标合同里规定的当年任务量
     workload_number: float | None = None  # parsed when it is a number
+    workload_unit: str | None = None      # from the header: 工作量（家次） → 家次
     deadline: str | None = None
     row: int = 0
 
@@ -112,6 +117,7 @@ class InputData:
     projects: list[Project] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     allocations: list[Allocation] = field(default_factory=list)
+    stated_allocation_totals: dict[str, float] = field(default_factory=dict)  # 「资金分配」 合计 rows
     city_tasks: list[CityTask] = field(default_factory=list)
     recipients: list[Recipient] = field(default_factory=list)
 

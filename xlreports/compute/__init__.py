@@ -3,22 +3,56 @@
 :func:`build_context` returns what templates see: the model objects with their derived values
 filled in, plus the totals.  Templates never add numbers themselves; a formula cell shows the
 value computed here as its cached result, and the tests check LibreOffice agrees.
+
+With ``city``, the context holds only that city's allocations, tasks and targets (the per-city
+files), with totals of their own.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .. import contract
 from ..model import InputData
 from ..problems import Problems
+from .allocations import allocation_table, task_groups
+from .arrangement import arrangement
+from .checks import check_allocations, check_cities
 from .projects import compute_projects
+from .targets import target_groups
 
-__all__ = ["build_context"]
+__all__ = ["build_context", "city_keys"]
 
 
-def build_context(data: InputData, problems: Problems) -> dict[str, Any]:
-    totals = compute_projects(data.projects, problems)
+@dataclass(frozen=True)
+class City:
+    key: str
+    name: str
+
+
+def city_keys(data: InputData) -> list[City]:
+    """Every city of the workbook (allocations, tasks, city targets), in input order."""
+    cities: dict[str, str] = {}
+    for key, name in [*((a.city_key, a.city) for a in data.allocations),
+                      *((t.city_key, t.city) for t in data.city_tasks),
+                      *((i.city_key, i.city) for i in data.indicators if i.city_key)]:
+        cities.setdefault(key, name)
+    return [City(key, name) for key, name in cities.items()]
+
+
+def build_context(data: InputData, problems: Problems, city: str | None = None) -> dict[str, Any]:
+    checks = problems if city is None else Problems()  # a city's file repeats no province-wide warning
+    allocations = [a for a in data.allocations if city is None or a.city_key == city]
+    tasks = [t for t in data.city_tasks if city is None or t.city_key == city]
+    city_indicators = [i for i in data.indicators if i.city_key and (city is None or i.city_key == city)]
+
+    totals = compute_projects(data.projects, checks)
+    table = allocation_table(allocations)
+    if city is None:
+        check_allocations(data, table, checks)
+        check_cities(data, checks)
+    names = {c.key: c for c in city_keys(data)}
     return {
         "info": data.info,
         "unit": data.info[contract.INFO_UNIT],
@@ -26,4 +60,9 @@ def build_context(data: InputData, problems: Problems) -> dict[str, Any]:
         "indicator_projects": [p for p in data.projects if p.indicators],
         "totals": totals,
         "source": data.name,
+        "allocations": table,
+        "task_groups": task_groups(tasks),
+        "target_groups": target_groups(city_indicators, allocations),
+        "arrangement": arrangement(data.projects, table, data.info) if city is None and table else None,
+        "city": names.get(city) if city else None,
     }

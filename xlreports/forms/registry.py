@@ -20,6 +20,7 @@ class Form:
     when: str | None
     file: str | None
     split: str | None
+    order: float = 1000.0
 
     def applies(self, context: Mapping[str, Any]) -> bool:
         if not self.when:
@@ -41,7 +42,7 @@ class Form:
 
 
 def load_forms(folder: Path) -> list[Form]:
-    """The forms of ``folder``, in file-name order; templates without ``xl:form`` are skipped."""
+    """The forms of ``folder`` by their ``order`` (then file name); templates without ``xl:form`` are skipped."""
     if not folder.is_dir():
         raise TemplateError(f"模板文件夹不存在：{folder}")
     forms = []
@@ -53,7 +54,12 @@ def load_forms(folder: Path) -> list[Form]:
         if template.form is None:
             continue
         attrs = template.form.attrs
-        forms.append(Form(attrs["name"], template, attrs.get("when"), attrs.get("file"), attrs.get("split")))
+        try:
+            order = float(attrs.get("order", 1000))
+        except ValueError:
+            raise TemplateError(f"xl:form 的 order 应为数字（当前为 {attrs['order']}）", template=path.name, cell="A1") from None
+        forms.append(Form(attrs["name"], template, attrs.get("when"), attrs.get("file"), attrs.get("split"), order))
+    forms.sort(key=lambda form: form.order)
     return forms
 
 

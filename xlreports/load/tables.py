@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import contract
 from ..problems import Problems
@@ -30,6 +30,7 @@ class Table:
     rows: list[int]
     columns: dict[str, list[object]]
     letters: dict[str, str]
+    units: dict[str, str] = field(default_factory=dict)  # unit written in a header: 工作量（家次） → 家次
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -93,8 +94,9 @@ def read_table(book: RawWorkbook, spec: contract.SheetSpec, problems: Problems) 
         else:
             values = [v if _present(v) else None for v in values]
         columns[key] = values
+    units = {key: unit for key, col in mapping.items() if (unit := contract.header_unit(header_cells[col]))}
     return Table(spec, raw.name, header_index + 1, [r + 1 for r in data_rows], columns,
-                 {key: column_letters(col) for key, col in mapping.items()})
+                 {key: column_letters(col) for key, col in mapping.items()}, units)
 
 
 def read_key_values(book: RawWorkbook, spec: contract.SheetSpec, problems: Problems) -> KeyValues | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..problems import TemplateError
 
 COMMANDS = {
-    "form": ({"name"}, {"when", "file", "split"}),
+    "form": ({"name"}, {"when", "file", "split", "order"}),
     "sheet": ({"items", "var"}, {"name"}),
     "each": ({"items", "var"}, {"lastCell", "pageBreak", "direction"}),
     "if": ({"test"}, {"lastCell"}),

@@ -50,24 +50,24 @@ def _validate(path: Path, book, problems: Problems) -> InputData:
 
     projects_table = read_table(book, contract.PROJECT_SHEET, problems)
     indicators_table = read_table(book, contract.INDICATOR_SHEET, problems)
+    allocations = read_table(book, contract.ALLOCATION_SHEET, problems)
+    tasks = read_table(book, contract.CITY_TASK_SHEET, problems)
+    recipients = read_table(book, contract.RECIPIENT_SHEET, problems)
 
     data = InputData(path, info)
     if projects_table is not None:
         data.projects = validate_projects(projects_table, unit, problems)
+    if allocations is not None:
+        data.allocations, data.stated_allocation_totals = validate_allocations(allocations, unit, problems)
     if indicators_table is not None:
-        if contract.PROJECTS not in book.sheets:
+        if contract.PROJECTS not in book.sheets and not data.allocations:
             problems.error(f"有「{contract.INDICATORS}」工作表但缺少「{contract.PROJECTS}」工作表：指标必须属于某个项目",
                            sheet=contract.INDICATORS, expected=f"同时提供「{contract.PROJECTS}」工作表")
         else:
-            data.indicators = validate_indicators(indicators_table, data.projects, problems)
-
-    allocations = read_table(book, contract.ALLOCATION_SHEET, problems)
-    if allocations is not None:
-        data.allocations = validate_allocations(allocations, unit, problems)
-    tasks = read_table(book, contract.CITY_TASK_SHEET, problems)
+            directions = frozenset(a.direction for a in data.allocations)
+            data.indicators = validate_indicators(indicators_table, data.projects, problems, directions)
     if tasks is not None:
         data.city_tasks = validate_city_tasks(tasks, problems)
-    recipients = read_table(book, contract.RECIPIENT_SHEET, problems)
     if recipients is not None:
         data.recipients = validate_recipients(recipients, problems)
     return data

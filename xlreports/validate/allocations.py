@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import contract
 from ..amounts import NotANumber, parse_amount
 from ..cities import city_key
 from ..load.tables import Table
@@ -12,12 +13,18 @@ from .projects import read_amounts
 TASK_TEXT = ("requirement", "nature", "method", "standard", "deadline")
 
 
-def validate_allocations(table: Table, unit: str, problems: Problems) -> list[Allocation]:
+def validate_allocations(table: Table, unit: str, problems: Problems) -> tuple[list[Allocation], dict[str, float]]:
+    """The cities' allocations, and the totals the sheet states in its own 合计 rows (by direction)."""
     amounts = read_amounts(table, ("amount",), unit, problems)["amount"]
     cities, directions, overviews = table.get("city"), table.get("direction"), table.get("overview")
     seen: dict[tuple[str, str], str] = {}
     allocations = []
+    stated: dict[str, float] = {}
     for i, (city, direction, amount) in enumerate(zip(cities, directions, amounts, strict=True)):
+        if city is not None and contract.normalize_name(city) in contract.TOTAL_ROW_NAMES:
+            if direction is not None and amount is not None:
+                stated[direction] = amount
+            continue
         if not _required(table, i, problems, ("city", "地区"), ("direction", "资金方向")):
             continue
         if amount is None:
@@ -31,7 +38,7 @@ def validate_allocations(table: Table, unit: str, problems: Problems) -> list[Al
             continue
         seen[key] = table.cell("city", i)
         allocations.append(Allocation(city, key[0], direction, amount, overviews[i], table.rows[i]))
-    return allocations
+    return allocations, stated
 
 
 def validate_city_tasks(table: Table, problems: Problems) -> list[CityTask]:
@@ -43,7 +50,8 @@ def validate_city_tasks(table: Table, problems: Problems) -> list[CityTask]:
         row = {key: values[i] for key, values in columns.items()}
         tasks.append(CityTask(
             city=row["city"], city_key=city_key(row["city"]), direction=row["direction"], task=row["task"],
-            workload=row["workload"], workload_number=_number_or_none(row["workload"]), row=table.rows[i],
+            workload=row["workload"], workload_number=_number_or_none(row["workload"]),
+            workload_unit=table.units.get("workload"), row=table.rows[i],
             **{key: row[key] for key in TASK_TEXT},
         ))
     return tasks

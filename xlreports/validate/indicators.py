@@ -2,50 +2,51 @@
 
 from __future__ import annotations
 
-import difflib
-
 from .. import codes
+from ..cities import city_key
 from ..load.tables import Table
 from ..model import Indicator, Project
 from ..problems import Problems
+from .suggest import expected_name
 
 REQUIRED = (("level2", "二级指标"), ("name", "三级指标"), ("value", "指标值"))
 
 
-def closest(name: str, candidates) -> str | None:
-    """The candidate most like ``name``, for a 「您是不是要找…」 hint."""
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.4)
-    return matches[0] if matches else None
-
-
-def validate_indicators(table: Table, projects: list[Project], problems: Problems) -> list[Indicator]:
+def validate_indicators(table: Table, projects: list[Project], problems: Problems,
+                        directions: frozenset[str] = frozenset()) -> list[Indicator]:
+    """Indicators of projects; a row with 地市 may instead name a 资金方向 of 「资金分配」."""
     by_name = {p.name: p for p in projects}
     indicators: list[Indicator] = []
-    columns = {key: table.get(key) for key in ("project", "city", "level1", "level2", "name", "value", "cycle_value")}
+    columns = {key: table.get(key) for key in
+               ("project", "city", "level1", "level2", "name", "value", "cycle_value", "city_overview")}
     warned_levels: set[tuple[str, str]] = set()
     for i in range(len(table)):
         row = {key: values[i] for key, values in columns.items()}
         project = by_name.get(row["project"]) if row["project"] else None
+        direction = row["city"] is not None and project is None and row["project"] in directions
         if row["project"] is None:
             problems.error("项目名称为空", sheet=table.sheet, cell=table.cell("project", i),
                            expected="「项目」表中的某个项目名称")
-        elif project is None:
-            hint = closest(row["project"], by_name)
-            expected = f"「项目」表中的项目名称（您是不是要找「{hint}」？）" if hint else "「项目」表中的项目名称"
-            problems.error(f"项目「{row['project']}」不在「项目」表中", sheet=table.sheet,
-                           cell=table.cell("project", i), value=row["project"], expected=expected)
+        elif project is None and not direction:
+            where = "「项目」表（或地市行的「资金分配」资金方向）" if row["city"] else "「项目」表"
+            names = [*by_name, *directions] if row["city"] else by_name
+            problems.error(f"项目「{row['project']}」不在{where}中", sheet=table.sheet,
+                           cell=table.cell("project", i), value=row["project"],
+                           expected=expected_name(row["project"], names, "「项目」表"))
         for key, header in REQUIRED:
             if row[key] is None:
                 problems.error(f"「{header}」为空", sheet=table.sheet, cell=table.cell(key, i),
                                expected=f"填写{header}")
-        if project is None or row["name"] is None:
+        if (project is None and not direction) or row["name"] is None:
             continue
-        indicator = Indicator(project=project.name, level1=row["level1"], level2=row["level2"], name=row["name"],
+        indicator = Indicator(project=row["project"], level1=row["level1"], level2=row["level2"], name=row["name"],
                               value=row["value"], cycle_value=row["cycle_value"], city=row["city"],
+                              city_key=city_key(row["city"]), city_overview=row["city_overview"],
                               row=table.rows[i])
         _classify(indicator, table, i, problems, warned_levels)
         indicators.append(indicator)
-        (project.city_indicators if indicator.city else project.indicators).append(indicator)
+        if project is not None:
+            (project.city_indicators if indicator.city else project.indicators).append(indicator)
     return indicators
 
 

@@ -7,9 +7,10 @@ from ..amounts import NotANumber, parse_amount
 from ..load.tables import Table
 from ..model import Project
 from ..problems import Problems
+from .suggest import expected_name
 
 AMOUNT_FIELDS = ("amount", "appropriation", "special_account", "other_funds", "stated_total")
-TEXT_FIELDS = ("code", "unit", "fund", "amount_note", "content", "basis", "overview")
+TEXT_FIELDS = ("code", "unit", "fund", "amount_note", "content", "basis", "overview", "parent")
 
 
 def read_amounts(table: Table, keys, unit: str, problems: Problems) -> dict[str, list[float | None]]:
@@ -53,4 +54,24 @@ def validate_projects(table: Table, unit: str, problems: Problems) -> list[Proje
         fields = {key: table.get(key)[i] for key in TEXT_FIELDS if table.has(key)}
         fields.update({key: values[i] for key, values in amounts.items()})
         projects.append(Project(name=name, row=table.rows[i], **fields))
+    _link_parents(table, projects, problems)
     return projects
+
+
+def _link_parents(table: Table, projects: list[Project], problems: Problems) -> None:
+    """「所属项目」: attach each row to its parent; one level only."""
+    by_name = {p.name: p for p in projects}
+    position = {row: i for i, row in enumerate(table.rows)}
+    for project in projects:
+        if project.parent is None:
+            continue
+        cell = table.cell("parent", position[project.row])
+        parent = by_name.get(project.parent)
+        if parent is None:
+            problems.error(f"所属项目「{project.parent}」不在「项目」表中", sheet=table.sheet, cell=cell,
+                           value=project.parent, expected=expected_name(project.parent, by_name, "「项目」表"))
+        elif parent is project or parent.parent is not None:
+            problems.error("所属项目只能是一个没有所属项目的项目（只支持一级）", sheet=table.sheet, cell=cell,
+                           value=project.parent)
+        else:
+            parent.children.append(project)
