@@ -33,7 +33,9 @@ def make_template(path: Path, cells: dict, notes: dict | None = None, merges=(),
 
 
 def render_one(path: Path, context: dict):
-    return render(load_template(path), context)[0]
+    sheet = render(load_template(path), context)[0]
+    sheet.materialize()
+    return sheet
 
 
 def values(sheet, col: int) -> list:
@@ -336,7 +338,7 @@ def test_written_file_is_complete_or_absent(tmp_path):
     from xlreports.render.sheet import Cell, Sheet
     from xlreports.write import WriteError
 
-    too_long = Sheet("表", rows=[{0: Cell("字" * 32768, None, None, "t.xlsx!表!A1")}], row_heights=[None])
+    too_long = Sheet.from_rows("表", [{0: Cell("字" * 32768, None, None, "t.xlsx!表!A1")}])
     target = tmp_path / "out" / "x.xlsx"
     with pytest.raises(WriteError, match="32767"):
         write_workbook([too_long], target)
@@ -366,3 +368,20 @@ def test_formula_without_value_is_a_warning(tmp_path):
     template = load_template(make_template(tmp_path / "novalue.xlsx", {"A1": 1, "A2": "=A1*2"}))
     (warning,) = template.warnings
     assert "novalue.xlsx!表!A2" in warning and "xl:value" in warning
+
+
+def test_a_failing_form_leaves_no_output_at_all(root, tmp_path):
+    """Forms are written under temporary names and renamed together: all of them or none."""
+    import shutil
+
+    from xlreports.build import build
+
+    templates = tmp_path / "templates"
+    shutil.copytree(root / "templates", templates)
+    book = load_workbook(templates / "分地市绩效目标表.xlsx")
+    book.active["D5"] = "{{ i.name.missing }}"  # fails only while its rows are written, after other forms
+    book.save(templates / "分地市绩效目标表.xlsx")
+    sample = root / "input" / "2020年度工业和信息化预留资金.xlsx"
+    report = build(sample, tmp_path / "out", templates)
+    assert report.failed and "分地市绩效目标表.xlsx!分地市绩效目标表!D5" in str(report.problems.errors[0])
+    assert not (tmp_path / "out").exists() or not any(p.is_file() for p in (tmp_path / "out").rglob("*"))

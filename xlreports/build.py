@@ -1,7 +1,8 @@
 """One workbook through the whole flow: load → validate → compute → render → write.
 
-Nothing is written until every form has rendered, so bad input never leaves a half-built output
-folder; each file is itself written atomically by :mod:`xlreports.write`.
+Every file is written under a temporary name and all are renamed together at the end
+(:class:`~xlreports.write.Outputs`), so bad input or a failing template never leaves a broken file
+nor a partial set of forms in the output folder.
 
 With a split by city (the default when the workbook has 「资金分配」), every city also gets
 ``地市/<城市>.xlsx`` holding its own rows of every form that declares ``split="地市"``, each with
@@ -46,7 +47,7 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
     from .forms import load_forms
     from .render import render
     from .validate import read_input
-    from .write import WriteError, write_workbook
+    from .write import Outputs, WriteError
 
     report = BuildReport(source)
     try:
@@ -71,23 +72,25 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
                     cities.append((f"{_file_safe(city.key)}.xlsx", sheets))
         if write:
             target = outdir / data.name
-            for file_name, sheets in rendered:
-                report.outputs.append(_write(write_workbook, sheets, target / file_name, report))
-            if cities:
-                folder = target / CITY_FOLDER
+            with Outputs() as outputs:
+                for file_name, sheets in rendered:
+                    report.outputs.append(_write(outputs, sheets, target / file_name, report))
                 for file_name, sheets in cities:
-                    report.city_files.append(_write(write_workbook, sheets, folder / file_name, report))
-                _remove_stale(folder, report.city_files)
+                    report.city_files.append(_write(outputs, sheets, target / CITY_FOLDER / file_name, report))
+            if cities:
+                _remove_stale(target / CITY_FOLDER, report.city_files)
     except InputError:
         report.failed = True
     except (TemplateError, WriteError) as exc:
         report.problems.error(str(exc))
         report.failed = True
+    if report.failed:
+        report.outputs, report.city_files = [], []
     return report
 
 
-def _write(write_workbook, sheets, path: Path, report: BuildReport) -> Path:
-    for warning in write_workbook(sheets, path):
+def _write(outputs, sheets, path: Path, report: BuildReport) -> Path:
+    for warning in outputs.write(sheets, path):
         report.problems.warning(warning)
     return path
 

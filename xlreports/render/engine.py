@@ -1,14 +1,14 @@
 """Render a template with a context into :class:`~xlreports.render.sheet.Sheet` values.
 
-The steps, in order, for each sheet:
+For each sheet (or each copy of an ``xl:sheet``):
 
-1. **layout** – blocks expanded into output rows (:mod:`layout`);
-2. **values** – every cell's literal, expression or text evaluated in its row's scope;
-3. **group merges** – ``xl:merge`` columns: runs of equal, non-blank adjacent values, computed
-   from the data (a one-row group stays unmerged);
-4. **formulas** – references re-pointed through the layout, each with the value Python computed
-   (``xl:value``) as its cached result;
-5. **template merges, validations, page setup and row heights**, mapped through the layout.
+1. **columns** – column blocks expanded (:mod:`columns`);
+2. **layout** – row blocks expanded into output rows (:mod:`layout`);
+3. **plan** – merged areas (:mod:`merges`), validations, page setup and print area, all mapped
+   through the layout; this needs the values of merged columns only;
+4. **rows, streamed** – every cell's literal, expression or text evaluated in its row's scope,
+   formulas re-pointed with the value Python computed (``xl:value``) as their cached result,
+   row heights estimated (:mod:`rowheight`) — one row at a time, as the writer asks for them.
 
 Formula references follow the JXLS rules: a reference within the same iteration stays in that
 copy; a reference to a row repeated below the referring cell's level becomes the range of all its
@@ -21,26 +21,26 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from ..load.xlsx_parts import cell_name
 from ..problems import TemplateError
-from . import rowheight
 from .columns import expand_columns, remap_parsed
 from .expressions import ExpressionError
 from .formulas import Formula, Ref, area_text, runs
-from .layout import Layout, expand
-from .sheet import Area0, Cell, DataValidation, Page, Sheet
+from .layout import Bound, Layout, expand
+from .merges import MergePlan, MergePlanner
+from .rowheight import HeightEstimator
+from .sheet import Cell, DataValidation, Page, Row, Sheet
 from .template import Block, MergeRule, Template, TemplateCell, TemplateSheet
 
 
 def render(template: Template, context: Mapping[str, Any]) -> list[Sheet]:
     """Render every sheet of ``template``; raises :class:`TemplateError` naming the template cell.
 
-    A sheet with ``xl:sheet`` becomes one sheet per item; column blocks are expanded first
-    (:mod:`columns`), then rows are laid out (:mod:`layout`).
+    The returned sheets produce their rows when iterated (:meth:`Sheet.iter_rows`); everything
+    that can fail on the data is checked before that, except an expression that fails on one row.
     """
     instances = []
     for sheet in template.sheets:
@@ -48,19 +48,18 @@ def render(template: Template, context: Mapping[str, Any]) -> list[Sheet]:
             expanded = expand_columns(sheet, scope)
             instances.append((name, expanded, expand(expanded, scope)))
     layouts = {sheet.name: layout for _, sheet, layout in instances if sheet.repeat is None}
-    return [_SheetRenderer(template, sheet, layout, layouts, name).render() for name, sheet, layout in instances]
+    return [_SheetRenderer(template, sheet, layout, layouts, name).planned() for name, sheet, layout in instances]
 
 
-def _instances(sheet: TemplateSheet, context: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def _instances(sheet: TemplateSheet, context: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
     if sheet.repeat is None:
-        return [(sheet.name, dict(context))]
+        return [(sheet.name, context)]
     repeat = sheet.repeat
     try:
-        items = repeat.items(dict(context))
         result = []
-        for k, item in enumerate(items or []):
+        for k, item in enumerate(repeat.items(context) or []):
             scope = {**context, repeat.var: item}
-            name = repeat.name(scope).strip() if repeat.name else f"{sheet.name}{k + 1}"
+            name = repeat.name(scope).strip() if repeat.name else ""
             result.append((name or f"{sheet.name}{k + 1}", scope))
     except ExpressionError as exc:
         raise TemplateError(str(exc), cell=repeat.where) from None
@@ -76,11 +75,10 @@ class _SheetRenderer:
         self.layouts = layouts
         self.layout = layout
         self._chains: dict[int, list[Block]] = {}
-        # (rule, output row) -> (depth of the rule's block, first and last iteration of its group)
-        self.groups: dict[tuple[int, int], tuple[int, int, int]] = {}
-
-    def where(self, cell: TemplateCell) -> str:
-        return f"{self.template.name}!{self.sheet.name}!{cell_name(cell.row - 1, cell.col - 1)}"
+        self._cells: dict[tuple[int, int], TemplateCell] = {
+            (cell.row, cell.col): cell for cells in sheet.cells.values() for cell in cells}
+        self._values: dict[tuple[int, int], Any] = {}  # merged columns' values, computed while planning
+        self.plan = MergePlan()
 
     def chain(self, row: int) -> list[Block]:
         chain = self._chains.get(row)
@@ -88,182 +86,109 @@ class _SheetRenderer:
             chain = self._chains[row] = self.sheet.chain(row)
         return chain
 
-    # -- steps ------------------------------------------------------------------------------
+    def where(self, row: int, col: int) -> str:
+        cell = self._cells.get((row, col))
+        return cell.where if cell else f"{self.template.name}!{self.sheet.name}"
 
-    def render(self) -> Sheet:
-        sheet, layout = self.sheet, self.layout
-        out = Sheet(
+    # -- the sheet, planned ------------------------------------------------------------------------
+
+    def planned(self) -> Sheet:
+        sheet = self.sheet
+        planner = MergePlanner(sheet, self.layout, self.chain, self._merge_key, self.where)
+        self.plan = planner.plan(self.template.name)
+        return Sheet(
             name=self.name,
-            rows=[{} for _ in layout.rows],
-            row_heights=[sheet.row_heights.get(r.trow) for r in layout.rows],
-            hidden_rows={i for i, r in enumerate(layout.rows) if r.trow in sheet.hidden_rows},
+            row_count=len(self.layout.rows),
+            source=self._rows,
             col_widths={c - 1: w for c, w in sheet.col_widths.items()},
             hidden_cols={c - 1 for c in sheet.hidden_cols},
+            merges=list(self.plan.areas),
+            page=self._page(),
+            validations=self._validations(),
+            freeze=self._freeze(),
             default_row_height=sheet.default_row_height,
             default_col_width=sheet.default_col_width,
             show_gridlines=sheet.show_gridlines,
             default_font=self.template.default_font,
         )
-        pending = self._values(out)
-        out.merges.extend(self._group_merges(out))
-        out.merges.extend(self._horizontal_merges(out))
-        self._formulas(out, pending)
-        out.merges.extend(self._template_merges())
-        _check_overlaps(out.merges, self.template.name, sheet.name)
-        _clear_covered(out)
-        out.validations = self._validations()
-        out.page = self._page()
-        out.freeze = self._freeze()
-        rowheight.fit(out)
-        return out
 
-    def _values(self, out: Sheet) -> list[tuple[int, TemplateCell]]:
-        pending: list[tuple[int, TemplateCell]] = []
-        cells_by_row = self.sheet.cells
-        for index, row in enumerate(self.layout.rows):
-            target = out.rows[index]
-            for cell in cells_by_row.get(row.trow, ()):
-                if cell.formula is not None or cell.formula_text is not None:
-                    pending.append((index, cell))
-                    continue
-                try:
-                    scope = row.scope if cell.bindings is None else {**row.scope, **cell.bindings}
-                    if cell.value is not None:
-                        value = _cell_value(cell.value(scope))
-                    elif cell.text is not None:
-                        value = cell.text(scope)
-                    else:
-                        value = cell.literal
-                except (ExpressionError, ValueError) as exc:
-                    raise TemplateError(str(exc), cell=self.where(cell)) from None
-                target[cell.col - 1] = Cell(value, cell.style, None, self.where(cell))
-        return pending
-
-    def _group_merges(self, out: Sheet) -> list[Area0]:
-        """Merge runs of equal, non-blank adjacent values of each ``xl:merge`` column.
-
-        A run never crosses an iteration of an enclosing block nor a change of its ``parent``
-        column's value (a 二级 group stays inside its 一级 group; under a blank 一级 equal 二级
-        values still merge).
-        """
-        rules = sorted((r for r in self.sheet.merge_rules if not r.horizontal),
-                       key=lambda r: (r.row, r.parent is not None, r.col))
-        signatures: dict[tuple[int, int], dict[int, tuple]] = {}
-        areas: list[Area0] = []
-        for rule in rules:
-            depth = len(self.chain(rule.row))
-            parent = None
-            if rule.parent is not None:
-                parent = signatures.get((rule.row, rule.parent))
-                if parent is None:
-                    raise TemplateError("xl:merge 的 parent 列在同一行没有 xl:merge",
-                                        cell=self.where(self._cell_at(rule.row, rule.col)))
-            own: dict[int, tuple] = {}
-            group: list[int] = []
-            previous = None
-            for o in self.layout.all_rows_of(rule.row):
-                row = self.layout.rows[o]
-                key = self._merge_key(rule, o, out)
-                signature = (parent[o] if parent else row.path[:depth - 1], key)
-                own[o] = signature
-                iteration = row.path[depth - 1]
-                joins = (previous is not None and _present(key) and signature == previous[0]
-                         and iteration == previous[1] + 1)
-                if not joins:
-                    areas.extend(self._close_group(rule, depth, group))
-                    group = []
-                group.append(o)
-                previous = (signature, iteration) if _present(key) else None
-            areas.extend(self._close_group(rule, depth, group))
-            signatures[(rule.row, rule.col)] = own
-        return areas
-
-    def _close_group(self, rule: MergeRule, depth: int, group: list[int]) -> list[Area0]:
-        if not group:
-            return []
-        first, last = self.layout.rows[group[0]], self.layout.rows[group[-1]]
-        span = (depth, first.path[depth - 1], last.path[depth - 1])
-        for o in group:
-            self.groups[(id(rule), o)] = span
-        if len(group) < 2:
-            return []
-        return [(group[0], rule.col - 1, group[-1], rule.col - 1)]
-
-    def _horizontal_merges(self, out: Sheet) -> list[Area0]:
-        """Merge runs of equal, non-blank values across the copies of a column block.
-
-        ``parent`` names a row above whose runs a run may not cross (二级 under 一级); the parent
-        row is read at its first output row, as header rows are not repeated.
-        """
-        rules = [r for r in self.sheet.merge_rules if r.horizontal]
-        by_row = {rule.row: rule for rule in rules}
-        signatures: dict[int, dict[int, tuple]] = {}
-
-        def signature_of(rule: MergeRule, o: int) -> dict[int, tuple]:
-            parent = None
-            if rule.parent is not None:
-                parent_rule = by_row.get(rule.parent)
-                parent_rows = self.layout.all_rows_of(rule.parent)
-                if parent_rule is None or not parent_rows:
-                    raise TemplateError(f"xl:merge 的 parent 行 {rule.parent} 没有向右合并的 xl:merge",
-                                        cell=self.where(self._cell_at(rule.row, rule.col)))
-                parent = signatures.get(rule.parent) or signature_of(parent_rule, parent_rows[0])
-            found = {col: ((parent or {}).get(col), self._merge_key(rule, o, out, col)) for col in rule.cols}
-            signatures.setdefault(rule.row, found)
-            return found
-
-        areas: list[Area0] = []
-        for rule in sorted(rules, key=lambda r: r.row):
-            for o in self.layout.all_rows_of(rule.row):
-                found = signature_of(rule, o)
-                run: list[int] = []
-                for col in [*rule.cols, None]:
-                    joins = (col is not None and run and _present(found[col][1]) and found[col] == found[run[-1]]
-                             and col == run[-1] + 1)
-                    if not joins:
-                        if len(run) > 1:
-                            areas.append((o, run[0] - 1, o, run[-1] - 1))
-                        run = [] if col is None or not _present(found[col][1]) else [col]
-                    else:
-                        run.append(col)
-        return areas
-
-    def _merge_key(self, rule: MergeRule, o: int, out: Sheet, col: int | None = None) -> Any:
-        col = rule.col if col is None else col
+    def _merge_key(self, rule: MergeRule, o: int, col: int) -> Any:
+        cell = self._cells[(rule.row, col)]
+        scope = self._scope(self.layout.rows[o].scope, cell)
         if rule.key is not None:
-            scope = self.layout.rows[o].scope
-            bindings = self._cell_at(rule.row, col).bindings
             try:
-                return rule.key(scope if bindings is None else {**scope, **bindings})
+                return rule.key(scope)
             except ExpressionError as exc:
-                raise TemplateError(str(exc), cell=self.where(self._cell_at(rule.row, col))) from None
-        cell = out.rows[o].get(col - 1)
-        return None if cell is None else cell.value
+                raise TemplateError(str(exc), cell=cell.where) from None
+        if cell.formula is not None or cell.formula_text is not None:
+            return None
+        value = self._value(cell, scope)
+        self._values[(o, col)] = value
+        return value
 
-    def _cell_at(self, row: int, col: int) -> TemplateCell:
-        return next(c for c in self.sheet.cells.get(row, ()) if c.col == col)
+    # -- the rows, streamed ------------------------------------------------------------------------
 
-    def _formulas(self, out: Sheet, pending: list[tuple[int, TemplateCell]]) -> None:
-        for index, cell in pending:
-            row = self.layout.rows[index]
-            group = self.groups.get((id(cell.merge), index)) if cell.merge else None
-            try:
-                formula = cell.formula
-                scope = row.scope if cell.bindings is None else {**row.scope, **cell.bindings}
-                if formula is None:
-                    formula = remap_parsed(Formula.parse(cell.formula_text(scope)), cell.ref_map)
-                text = formula.render(lambda ref, row=row, group=group: self._resolve(ref, row.trow, row.path, group))
-                cached = _cell_value(cell.cached(scope)) if cell.cached is not None else None
-            except (ExpressionError, ValueError) as exc:
-                raise TemplateError(str(exc), cell=self.where(cell)) from None
-            out.rows[index][cell.col - 1] = Cell(cached, cell.style, text, self.where(cell))
+    def _rows(self) -> Iterator[Row]:
+        sheet, plan = self.sheet, self.plan
+        heights = HeightEstimator({c - 1: w for c, w in sheet.col_widths.items()}, sheet.default_col_width,
+                                  sheet.default_row_height, self.template.default_font, plan.spans)
+        cells_by_row = sheet.cells
+        row_heights = sheet.row_heights
+        hidden_rows = sheet.hidden_rows
+        values = self._values
+        for o, row in enumerate(self.layout.rows):
+            covered = plan.covered.get(o, ())
+            cells: dict[int, Cell] = {}
+            for cell in cells_by_row.get(row.trow, ()):
+                col = cell.col - 1
+                if col in covered:
+                    cells[col] = Cell(None, cell.style, None, cell.where)
+                elif cell.formula is not None or cell.formula_text is not None:
+                    cells[col] = self._formula(cell, o)
+                else:
+                    key = (o, cell.col)
+                    value = values.pop(key) if key in values else self._value(cell, self._scope(row.scope, cell))
+                    cells[col] = Cell(value, cell.style, None, cell.where)
+            height = heights.row(o, cells, row_heights.get(row.trow))
+            yield Row(o, cells, height, row.trow in hidden_rows)
+
+    @staticmethod
+    def _scope(scope: Mapping[str, Any], cell: TemplateCell) -> Mapping[str, Any]:
+        return scope if cell.bindings is None else Bound(scope, cell.bindings)
+
+    @staticmethod
+    def _value(cell: TemplateCell, scope: Mapping[str, Any]) -> Any:
+        try:
+            if cell.value is not None:
+                return _cell_value(cell.value(scope))
+            if cell.text is not None:
+                return cell.text(scope)
+        except (ExpressionError, ValueError) as exc:
+            raise TemplateError(str(exc), cell=cell.where) from None
+        return cell.literal
+
+    def _formula(self, cell: TemplateCell, o: int) -> Cell:
+        row = self.layout.rows[o]
+        group = self.plan.groups.get((id(cell.merge), o)) if cell.merge else None
+        scope = self._scope(row.scope, cell)
+        try:
+            formula = cell.formula
+            if formula is None:
+                formula = remap_parsed(Formula.parse(cell.formula_text(scope)), cell.ref_map)
+            text = formula.render(lambda ref: self._resolve(ref, row.trow, row.path, group))
+            cached = _cell_value(cell.cached(scope)) if cell.cached is not None else None
+        except (ExpressionError, ValueError) as exc:
+            raise TemplateError(str(exc), cell=cell.where) from None
+        return Cell(cached, cell.style, text, cell.where)
+
+    # -- formula references ----------------------------------------------------------------------
 
     def _resolve(self, ref: Ref, trow: int, path: tuple[int, ...], group) -> str:
         if ref.sheet is not None and ref.sheet != self.sheet.name:
             other = self.layouts.get(ref.sheet)
             if other is None:
                 return area_text(ref, ref.col1, ref.col2, [(ref.row1, ref.row2)])
-            return self._area(ref, other, lambda q: ((), None, None))
+            return _area(ref, other, lambda q: ((), None, None))
         chain_t = self.chain(trow)
 
         def scope(q: int):
@@ -279,54 +204,9 @@ class _SheetRenderer:
                 common += 1
             return path[:common], None, None
 
-        return self._area(ref, self.layout, scope)
+        return _area(ref, self.layout, scope)
 
-    @staticmethod
-    def _area(ref: Ref, layout: Layout, scope) -> str:
-        if ref.row1 == ref.row2:
-            prefix, lo, hi = scope(ref.row1)
-            rows = layout.rows_of(ref.row1, prefix, lo, hi)
-            return area_text(ref, ref.col1, ref.col2, runs([r + 1 for r in rows]))
-        first = last = None
-        for q in range(ref.row1, ref.row2 + 1):
-            rows = layout.rows_of(q, *scope(q))
-            if rows:
-                first = rows[0] if first is None else first
-                break
-        for q in range(ref.row2, ref.row1 - 1, -1):
-            rows = layout.rows_of(q, *scope(q))
-            if rows:
-                last = rows[-1]
-                break
-        if first is None or last is None:
-            return "0"
-        return area_text(ref, ref.col1, ref.col2, [(first + 1, last + 1)])
-
-    def _template_merges(self) -> list[Area0]:
-        areas = []
-        for r1, c1, r2, c2 in self.sheet.merges:
-            chain1, chain2 = self.chain(r1), self.chain(r2)
-            depth = 0
-            for a, b in zip(chain1, chain2, strict=False):
-                if a is not b:
-                    break
-                depth += 1
-            seen = set()
-            for o in self.layout.all_rows_of(r1):
-                prefix = self.layout.rows[o].path[:depth]
-                if prefix in seen:
-                    continue
-                seen.add(prefix)
-                last = None
-                for q in range(r2, r1 - 1, -1):
-                    rows = self.layout.rows_of(q, prefix)
-                    if rows:
-                        last = rows[-1]
-                        break
-                if last is None or (last == o and c1 == c2):
-                    continue
-                areas.append((o, c1 - 1, last, c2 - 1))
-        return areas
+    # -- what is mapped through the layout ------------------------------------------------------------
 
     def _span(self, first: int, last: int) -> tuple[int, int] | None:
         """The output rows covered by template rows ``first``..``last``."""
@@ -391,10 +271,25 @@ class _SheetRenderer:
         return (min(below) if below else len(self.layout.rows)), col - 1
 
 
-def _present(value: Any) -> bool:
-    if value is None:
-        return False
-    return not (isinstance(value, str) and not value.strip())
+def _area(ref: Ref, layout: Layout, scope) -> str:
+    if ref.row1 == ref.row2:
+        prefix, lo, hi = scope(ref.row1)
+        rows = layout.rows_of(ref.row1, prefix, lo, hi)
+        return area_text(ref, ref.col1, ref.col2, runs([r + 1 for r in rows]))
+    first = last = None
+    for q in range(ref.row1, ref.row2 + 1):
+        rows = layout.rows_of(q, *scope(q))
+        if rows:
+            first = rows[0]
+            break
+    for q in range(ref.row2, ref.row1 - 1, -1):
+        rows = layout.rows_of(q, *scope(q))
+        if rows:
+            last = rows[-1]
+            break
+    if first is None or last is None:
+        return "0"
+    return area_text(ref, ref.col1, ref.col2, [(first + 1, last + 1)])
 
 
 def _cell_value(value: Any) -> Any:
@@ -414,28 +309,3 @@ def _cell_value(value: Any) -> Any:
     if hasattr(value, "item") and callable(value.item):  # numpy scalars from pandas
         return _cell_value(value.item())
     raise ValueError(f"表达式的值是 {type(value).__name__}，不能写入单元格（需要文字、数字或日期）")
-
-
-def _check_overlaps(merges: list[Area0], template: str, sheet: str) -> None:
-    owner: dict[tuple[int, int], Area0] = {}
-    for area in merges:
-        r1, c1, r2, c2 = area
-        for r in range(r1, r2 + 1):
-            for c in range(c1, c2 + 1):
-                other = owner.get((r, c))
-                if other is not None:
-                    raise TemplateError(f"合并区域相互重叠（输出第 {r + 1} 行第 {c + 1} 列）："
-                                        "请检查模板中的合并单元格与 xl:merge 列", cell=f"{template}!{sheet}")
-                owner[(r, c)] = area
-
-
-def _clear_covered(out: Sheet) -> None:
-    """Only the top-left cell of a merged area keeps its value; the others keep their style."""
-    for r1, c1, r2, c2 in out.merges:
-        for r in range(r1, r2 + 1):
-            row = out.rows[r]
-            for c in range(c1, c2 + 1):
-                if (r, c) != (r1, c1) and c in row:
-                    cell = row[c]
-                    cell.value = None
-                    cell.formula = None

@@ -43,11 +43,66 @@ class Loop:
         return self.index0 == self.length - 1
 
 
+class Scope(Mapping):
+    """The variables of one block iteration: its item and ``loop``, then its parent's.
+
+    A row of a repeated block holds one of these instead of a copied dict: 100,000 rows stay small.
+    """
+
+    __slots__ = ("parent", "var", "item", "loop")
+
+    def __init__(self, parent: Mapping[str, Any], var: str, item: Any, loop: Loop) -> None:
+        self.parent = parent
+        self.var = var
+        self.item = item
+        self.loop = loop
+
+    def __getitem__(self, key: str) -> Any:
+        if key == self.var:
+            return self.item
+        if key == "loop":
+            return self.loop
+        return self.parent[key]
+
+    def __iter__(self):
+        yield self.var
+        yield "loop"
+        for key in self.parent:
+            if key not in (self.var, "loop"):
+                yield key
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class Bound(Mapping):
+    """A scope with the bindings of a column copy on top (``xl:each direction="right"``)."""
+
+    __slots__ = ("parent", "bindings")
+
+    def __init__(self, parent: Mapping[str, Any], bindings: dict[str, Any]) -> None:
+        self.parent = parent
+        self.bindings = bindings
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self.bindings[key]
+        except KeyError:
+            return self.parent[key]
+
+    def __iter__(self):
+        yield from self.bindings
+        yield from (key for key in self.parent if key not in self.bindings)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass(slots=True)
 class OutRow:
     trow: int
     path: tuple[int, ...]
-    scope: dict[str, Any]
+    scope: Mapping[str, Any]
 
 
 @dataclass
@@ -58,7 +113,7 @@ class Layout:
     _paths: dict[int, list[tuple[int, ...]]] = field(default_factory=dict)
     _outs: dict[int, list[int]] = field(default_factory=dict)
 
-    def emit(self, trow: int, path: tuple[int, ...], scope: dict[str, Any]) -> None:
+    def emit(self, trow: int, path: tuple[int, ...], scope: Mapping[str, Any]) -> None:
         self._paths.setdefault(trow, []).append(path)
         self._outs.setdefault(trow, []).append(len(self.rows))
         self.rows.append(OutRow(trow, path, scope))
@@ -89,7 +144,7 @@ def expand(sheet: TemplateSheet, context: Mapping[str, Any]) -> Layout:
     return layout
 
 
-def _expand(block: Block, scope: dict[str, Any], path: tuple[int, ...], layout: Layout, loop: Loop | None) -> None:
+def _expand(block: Block, scope: Mapping[str, Any], path: tuple[int, ...], layout: Layout, loop: Loop | None) -> None:
     row = block.first
     children = iter(block.children)
     child = next(children, None)
@@ -107,7 +162,7 @@ def _expand(block: Block, scope: dict[str, Any], path: tuple[int, ...], layout: 
             row += 1
 
 
-def _iterations(block: Block, scope: dict[str, Any], loop: Loop | None) -> list[tuple[dict[str, Any], Loop | None]]:
+def _iterations(block: Block, scope: Mapping[str, Any], loop: Loop | None) -> list[tuple[Mapping[str, Any], Loop | None]]:
     try:
         if block.kind == "if":
             return [(scope, loop)] if block.test(scope) else []
@@ -122,5 +177,5 @@ def _iterations(block: Block, scope: dict[str, Any], loop: Loop | None) -> list[
     result = []
     for k, item in enumerate(items):
         inner_loop = Loop(k, len(items), loop)
-        result.append(({**scope, block.var: item, "loop": inner_loop}, inner_loop))
+        result.append((Scope(scope, block.var, item, inner_loop), inner_loop))
     return result

@@ -3,14 +3,15 @@
 Excel does not auto-fit a row whose wrapped text sits in a merged cell, and a file written by a
 program has no heights computed at all: long Chinese paragraphs would print cut off.  The estimate
 counts a CJK character as two column units and an ASCII one as one (at 11 pt), and only ever makes
-a row taller than the template made it.
+a row taller than the template made it.  Rows are estimated one at a time, in order, as they are
+rendered; a merge over several rows gets what it lacks added to its last row.
 """
 
 from __future__ import annotations
 
 import math
 
-from .sheet import Sheet
+from .sheet import Cell
 
 MAX_ROW_HEIGHT = 409.0
 DEFAULT_FONT_SIZE = 11.0
@@ -28,37 +29,43 @@ def text_units(text: str) -> int:
 
 def lines_needed(text: str, width_units: float, font_size: float) -> int:
     usable = max(width_units - PADDING_UNITS, 1.0) * DEFAULT_FONT_SIZE / font_size
+    if "\n" not in text and 2 * len(text) <= usable:
+        return 1
     return sum(max(1, math.ceil(text_units(p) / usable)) for p in text.split("\n"))
 
 
-def fit(sheet: Sheet) -> None:
-    """Raise the heights of rows whose wrapped text would not fit (in place)."""
-    default_size = sheet.default_font[1] if sheet.default_font else DEFAULT_FONT_SIZE
-    default_height = sheet.default_row_height or round(default_size * LINE_FACTOR, 2)
-    widths = sheet.col_widths
-    default_width = sheet.default_col_width or DEFAULT_COL_WIDTH
+class HeightEstimator:
+    def __init__(self, col_widths: dict[int, float], default_width: float | None, default_height: float | None,
+                 default_font: tuple[str, float] | None, spans: dict[tuple[int, int], tuple[int, int]]) -> None:
+        self.font_size = default_font[1] if default_font else DEFAULT_FONT_SIZE
+        self.default_height = default_height or round(self.font_size * LINE_FACTOR, 2)
+        self.col_widths = col_widths
+        self.default_width = default_width or DEFAULT_COL_WIDTH
+        self.spans = spans
+        self.heights: list[float] = []            # final height of every row so far
+        self.tall: dict[int, list[tuple[int, float]]] = {}  # last row of a merge -> (first row, height needed)
 
-    def width(c1: int, c2: int) -> float:
-        return sum(widths.get(c, default_width) for c in range(c1, c2 + 1))
+    def width(self, first: int, last: int) -> float:
+        return sum(self.col_widths.get(c, self.default_width) for c in range(first, last + 1))
 
-    merged = {(r1, c1): (r2, c2) for r1, c1, r2, c2 in sheet.merges}
-    tall: list[tuple[int, int, float]] = []  # vertically merged: first row, last row, height needed
-    for r, row in enumerate(sheet.rows):
-        for c, cell in row.items():
+    def row(self, index: int, cells: dict[int, Cell], base: float | None) -> float | None:
+        """The height of row ``index`` (``None``: the sheet's default), given its rendered cells."""
+        height = base or self.default_height
+        for col, cell in cells.items():
             style = cell.style
             if style is None or not style.wrap or not isinstance(cell.value, str) or not cell.value:
                 continue
-            r2, c2 = merged.get((r, c), (r, c))
-            size = style.font_size or default_size
-            needed = lines_needed(cell.value, width(c, c2), size) * size * LINE_FACTOR + PADDING_POINTS
-            if r2 == r:
-                current = sheet.row_heights[r] or default_height
-                if needed > current:
-                    sheet.row_heights[r] = min(round(needed, 1), MAX_ROW_HEIGHT)
+            last_row, last_col = self.spans.get((index, col), (index, col))
+            size = style.font_size or self.font_size
+            needed = lines_needed(cell.value, self.width(col, last_col), size) * size * LINE_FACTOR + PADDING_POINTS
+            if last_row == index:
+                height = max(height, needed)
             else:
-                tall.append((r, r2, needed))
-    for r1, r2, needed in tall:
-        current = sum(sheet.row_heights[r] or default_height for r in range(r1, r2 + 1))
-        if needed > current:
-            last = sheet.row_heights[r2] or default_height
-            sheet.row_heights[r2] = min(round(last + needed - current, 1), MAX_ROW_HEIGHT)
+                self.tall.setdefault(last_row, []).append((index, needed))
+        for first, needed in self.tall.pop(index, ()):
+            have = sum(self.heights[first:index]) + height
+            if needed > have:
+                height += needed - have
+        height = min(round(height, 1), MAX_ROW_HEIGHT)
+        self.heights.append(height)
+        return None if base is None and height == self.default_height else height

@@ -37,6 +37,7 @@ class TemplateCell:
     merge: MergeRule | None = None
     bindings: dict[str, Any] | None = None  # variables of the column copy this cell belongs to
     ref_map: Callable[[Ref], Ref | None] | None = None  # column re-pointing for "&=" formulas
+    where: str = ""  # "模板.xlsx!工作表!C5", for messages
 
 
 @dataclass(slots=True)
@@ -285,7 +286,7 @@ class _SheetReader:
 
     def _cell(self, xl_cell, commands, blocks, merge_rules) -> TemplateCell:
         row, col = xl_cell.row, xl_cell.column
-        cell = TemplateCell(row, col, self._style(xl_cell))
+        cell = TemplateCell(row, col, self._style(xl_cell), where=self.where(row, col))
         value = xl_cell.value
         if xl_cell.data_type == "f" and isinstance(value, str):
             cell.formula = self._parse_formula(value, row, col)

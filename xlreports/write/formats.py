@@ -81,6 +81,10 @@ class FormatCache:
         self.workbook = workbook
         self._formats: dict[Style, Any] = {}
 
+    def blank(self):
+        """A format with nothing set, for a cell that only carries its row's height."""
+        return self.get(Style())
+
     def get(self, style: Style | None):
         if style is None:
             return None

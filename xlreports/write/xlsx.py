@@ -40,15 +40,37 @@ class WriteError(Exception):
 
 def write_workbook(sheets: list[Sheet], path: Path) -> list[str]:
     """Write ``sheets`` to ``path`` atomically; returns warnings (in Chinese) about Excel limits."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
-    try:
-        warnings = _write(sheets, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    with Outputs() as outputs:
+        warnings = outputs.write(sheets, path)
     return warnings
+
+
+class Outputs:
+    """Files written under temporary names and renamed together, only when all were written.
+
+    Used as a context manager: leaving it with an exception removes every temporary file, so an
+    output folder never holds a broken file nor a partial set of forms.
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Path, Path]] = []
+
+    def write(self, sheets: list[Sheet], path: Path) -> list[str]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.stem}.{os.getpid()}.{len(self.pending)}.tmp")
+        self.pending.append((temporary, path))
+        return _write(sheets, temporary)
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            for temporary, path in self.pending:
+                os.replace(temporary, path)
+        else:
+            for temporary, _ in self.pending:
+                temporary.unlink(missing_ok=True)
 
 
 def _write(sheets: list[Sheet], path: Path) -> list[str]:
@@ -58,6 +80,7 @@ def _write(sheets: list[Sheet], path: Path) -> list[str]:
         "strings_to_formulas": False,
         "strings_to_numbers": False,
         "strings_to_urls": False,
+        "constant_memory": True,
     }
     font = next((s.default_font for s in sheets if s.default_font), None)
     if font:
@@ -87,6 +110,8 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 class _SheetWriter:
+    """Writes one sheet row by row, in order (xlsxwriter's ``constant_memory`` mode)."""
+
     def __init__(self, worksheet, sheet: Sheet, formats: FormatCache, name: str, warnings: list[str]) -> None:
         self.ws = worksheet
         self.sheet = sheet
@@ -102,16 +127,17 @@ class _SheetWriter:
             ws.set_column(col, col, width, None, {"hidden": col in sheet.hidden_cols})
         for col in sorted(sheet.hidden_cols - sheet.col_widths.keys()):
             ws.set_column(col, col, None, None, {"hidden": True})
-        for row, height in enumerate(sheet.row_heights):
-            hidden = row in sheet.hidden_rows
-            if height is not None or hidden:
-                ws.set_row(row, height, None, {"hidden": hidden} if hidden else None)
-        for r1, c1, r2, c2 in sheet.merges:
-            top_left = sheet.cell(r1, c1)
-            ws.merge_range(r1, c1, r2, c2, None, self.formats.get(top_left.style if top_left else None))
-        for r, row in enumerate(sheet.rows):
-            for c, cell in row.items():
+        for area in sheet.merges:
+            _add_merge(ws, area)
+        blank = self.formats.blank()
+        for row in sheet.iter_rows():
+            r = row.index
+            for c, cell in row.cells.items():
                 self._cell(r, c, cell)
+            if row.height is not None or row.hidden:
+                if not row.cells:
+                    ws.write_blank(r, 0, None, blank)  # constant_memory keeps no height for a row without cells
+                ws.set_row(r, row.height, None, {"hidden": True} if row.hidden else None)
         self._page()
         for validation in sheet.validations:
             self._validation(validation)
@@ -222,6 +248,16 @@ class _SheetWriter:
         if rest:
             options["multi_range"] = " ".join(_area(a) for a in validation.areas)
         self.ws.data_validation(*first, options)
+
+
+def _add_merge(worksheet, area) -> None:
+    """Register a merged area whose cells are written in row order by the caller.
+
+    ``merge_range()`` writes the whole area at once, which ``constant_memory`` mode cannot take
+    once its first row is written; the engine has already checked that no areas overlap, so the
+    area goes straight into the list xlsxwriter writes out as ``<mergeCells>``.
+    """
+    worksheet.merge.append(list(area))
 
 
 def _area(area) -> str:
