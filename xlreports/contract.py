@@ -64,6 +64,7 @@ INFO_DEPARTMENT = "部门名称"
 INFO_UNIT = "金额单位"
 INFO_ANNEX = "附件号"
 INFO_TITLE = "标题"
+INFO_STATED_TOTAL = "合计(原表)"
 DEFAULT_AMOUNT_UNIT = "万元"
 
 INFO_KEYS = {
@@ -73,6 +74,7 @@ INFO_KEYS = {
     INFO_UNIT: "金额单位，默认为万元（可填 元、万元、亿元）",
     INFO_ANNEX: "附件号，例如 附件4-3，显示在表格左上角",
     INFO_TITLE: "表格标题；不填时按资金名称生成",
+    INFO_STATED_TOTAL: "原始文件中写明的全部项目合计（可选），用于核对各项目之和",
 }
 
 INFO_SHEET = SheetSpec(
@@ -101,6 +103,8 @@ PROJECT_SHEET = SheetSpec(
         Column("basis", "政策依据", doc="政策依据（可选，填写后绩效目标表增加一行）"),
         Column("overview", "总体绩效目标", aliases=("绩效目标",), doc="总体绩效目标（概述），可以换行"),
         Column("stated_total", "合计(原表)", kind="amount", doc="原始文件中写明的合计，用于核对"),
+        Column("unit_stated_total", "单位合计(原表)", kind="amount",
+               doc="原始文件中写明的该资金使用单位的金额（同一单位的各行相同），用于核对该单位各项目之和"),
     ),
     doc="项目：每行一个项目。",
 )

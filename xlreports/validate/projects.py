@@ -8,7 +8,7 @@ from ..load.tables import Table
 from ..model import Project
 from ..problems import Problems
 
-AMOUNT_FIELDS = ("amount", "appropriation", "special_account", "other_funds", "stated_total")
+AMOUNT_FIELDS = ("amount", "appropriation", "special_account", "other_funds", "stated_total", "unit_stated_total")
 TEXT_FIELDS = ("code", "unit", "fund", "amount_note", "content", "basis", "overview")
 
 
