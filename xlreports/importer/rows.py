@@ -160,6 +160,7 @@ class _Builder:
         self.stated_total = row.amount
 
     def _candidate(self, row: _Row, following: list[_Row]) -> None:
+        following = _until_total(following)
         group = []
         for other in following:
             if other.name is None or not other.has_text:
@@ -170,23 +171,29 @@ class _Builder:
             self.problems.warning("这一行只有名称，没有金额、绩效目标和绩效指标，未导入", sheet=sheet, cell=cell,
                                   value=row.name)
             return
-        if group and self._unit_score(row, group) >= self._project_score(row, group):
+        if self._unit_score(row, group, following) > self._project_score(row, following):
             self._unit(row)
             return
         sheet, cell = row.source.where(OVERVIEW)
         self.problems.warning(f"「{row.name}」没有绩效目标和绩效指标，按项目导入", sheet=sheet, cell=cell)
         self._project(row)
 
-    def _unit_score(self, row: _Row, group: list[_Row]) -> int:
-        matches_group = not differs(row.amount, _sum(r.amount for r in group))
+    def _unit_score(self, row: _Row, group: list[_Row], following: list[_Row]) -> int:
+        """2 when rows below add up to the row's amount, 1 when projects follow; +1 when the unit above is complete."""
+        if row.amount is None:
+            own = 2 if group else 0
+        else:
+            own = 2 if _completes(row.amount, 0.0, following, empty=False) else (1 if group else 0)
         closes_current = self.current is None or not differs(self.current.stated_total, self._current_sum())
-        return int(matches_group) + int(closes_current) - 2 * int(self.loose_projects)
+        return own + int(closes_current) - 2 * int(self.loose_projects)
 
-    def _project_score(self, row: _Row, group: list[_Row]) -> int:
-        if self.current is None or self.current.stated_total is None or row.amount is None:
+    def _project_score(self, row: _Row, following: list[_Row]) -> int:
+        """2 when the row (with rows below) completes the unit above; 2 in a table without unit rows."""
+        if self.current is None:
+            return 2 if self.loose_projects else 0
+        if self.current.stated_total is None or row.amount is None:
             return 0
-        completed = self._current_sum() + row.amount + _sum(r.amount for r in group)
-        return 2 * int(not differs(self.current.stated_total, completed))
+        return 2 * int(_completes(self.current.stated_total, self._current_sum() + row.amount, following, empty=True))
 
     def _current_sum(self) -> float:
         return _sum(p.total for p in self.current.projects) if self.current else 0.0
@@ -268,6 +275,25 @@ class _Builder:
     def _where_row(row: SourceRow) -> str:
         sheet, cell = row.where()
         return f"{sheet}!{cell}" if sheet else cell
+
+
+def _until_total(rows: list[_Row]) -> list[_Row]:
+    for index, row in enumerate(rows):
+        if row.name is not None and contract.normalize_name(row.name) in contract.TOTAL_ROW_NAMES:
+            return rows[:index]
+    return rows
+
+
+def _completes(target: float, start: float, rows: list[_Row], empty: bool) -> bool:
+    """Whether ``start`` plus the amounts of some first rows of ``rows`` reaches ``target``."""
+    running = start
+    if empty and not differs(target, running):
+        return True
+    for row in rows:
+        running += row.amount or 0.0
+        if not differs(target, running):
+            return True
+    return False
 
 
 def _sum(values) -> float:
