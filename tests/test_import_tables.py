@@ -212,3 +212,10 @@ def test_name_only_row_heads_a_unit(tmp_path):
     form, problems = read(path)
     assert [(u.name, u.stated_total, [p.name for p in u.projects]) for u in form.units] == [("某局", None, ["甲"])]
     assert messages(problems) == ["第5行：这一行只有名称，没有金额、绩效目标和绩效指标，未导入（值为「空行名称」）"]
+
+
+def test_an_input_workbook_is_not_imported_again(root):
+    _, problems = read(root / "input" / "广州市荔湾区科技工业和信息化局.xlsx")
+    assert [str(p) for p in problems.errors] == [
+        "广州市荔湾区科技工业和信息化局.xlsx 已经是填报工作簿（有「项目」「指标」工作表），不需要导入"
+        "（应为直接运行 xlreports build 广州市荔湾区科技工业和信息化局.xlsx）"]

@@ -63,7 +63,8 @@ def _rows(grid: list[list[str]], start: int, mapping: dict[str, int], problems: 
                 continue
             problems.warning("这一行不是表格的一行（没有用制表符分列），未导入", cell=f"第{line}行", value=cells[0].strip())
             continue
-        values = {key: (cells[col] if col < len(cells) else None) for key, col in mapping.items()}
+        values = {key: (cells[col] if col < len(cells) else None)
+                  for key, col in sorted(mapping.items(), key=lambda item: item[1])}
         extra = [cell for col, cell in enumerate(cells) if col not in mapping.values() and cell.strip()]
         if extra:
             problems.warning("这一行在表头以外的列中有内容，未导入", cell=f"第{line}行", value=" ".join(extra))

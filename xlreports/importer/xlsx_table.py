@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from .. import contract
 from ..load.xlsx_parts import XlsxParts, cell_name, column_letters
 from ..problems import Problems
 from .header import header_columns, is_header, read_meta, sub_header
@@ -31,6 +32,11 @@ def read_xlsx_table(path: Path, problems: Problems) -> SourceTable | None:
         problems.error(f"{path.name} 无法读取（文件可能已损坏）：{exc}")
         return None
     with book:
+        known = {spec.name for spec in map(contract.sheet_spec, book.sheet_names) if spec is not None}
+        if {contract.PROJECTS, contract.INDICATORS} <= known:
+            problems.error(f"{path.name} 已经是填报工作簿（有「{contract.PROJECTS}」「{contract.INDICATORS}」工作表），不需要导入",
+                           expected=f"直接运行 xlreports build {path.name}")
+            return None
         for sheet in book.sheet_names:
             frame = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object, keep_default_na=False,
                                   na_values=[])
