@@ -158,3 +158,50 @@ def test_development_zone_builds_its_projects_and_warns_about_the_lost_724(tmp_p
 def test_not_built_without_sources_of_funds(root, tmp_path):
     report = build(root / "input" / "2021年度战略性产业集群产业链支撑资金.xlsx", tmp_path, root / "templates")
     assert [p.name for p in report.outputs] == ["绩效目标表.xlsx"]
+
+
+INDICATOR_HEADER = ["项目名称", "一级指标", "二级指标", "三级指标", "指标值", "实施周期指标值"]
+
+
+def officer_workbook(workbook):
+    return workbook({
+        "文件信息": [["字段", "值"], ["部门名称", "某区工业和信息化局"]],
+        "项目": [["项目名称", "资金使用单位", "财政拨款", "其他资金", "总体绩效目标"],
+                 ["甲", "某区工业和信息化局", 10, 2.5, "目标"]],
+        "指标": [INDICATOR_HEADER,
+                 ["甲", "产出", "11-数量指标", "培训人数", "≥100人", "≥300人"],
+                 ["甲", None, "社会效益指标", "服务企业", "是", None],
+                 ["甲", "效益指标", "过程管理指标", "合规性", "合规", None]],
+    })
+
+
+def test_indicator_text_from_an_officers_workbook(officer_workbook_path, tmp_path, root, libreoffice):
+    report = build(officer_workbook_path, tmp_path, root / "templates")
+    path = tmp_path / officer_workbook_path.stem / FORM
+    ws = load_workbook(path, data_only=True).active
+    assert [ws.cell(r, 2).value for r in (4, 5, 6)] == [12.5, 12.5, 12.5]   # 合计, unit, 总计 = 10 + 2.5
+    assert [ws.cell(6, c).value for c in (1, 2, 3, 4, 5)] == ["甲", 12.5, 10, None, 2.5]
+    assert [ws.cell(4, c).value for c in (3, 4, 5)] == [10, 0, 2.5]        # 0 is shown blank by the format
+    assert libreoffice.check([path]) == []
+    assert ws["G6"].value == ("1、1-产出指标；11-数量指标；培训人数；实施周期指标值:≥300人；年度指标值:≥100人。\n"
+                              "2、2-效益指标；22-社会效益指标；服务企业；年度指标值:是。\n"
+                              "3、2-效益指标；过程管理指标；合规性；年度指标值:合规。")
+    assert any("过程管理指标" in str(p) for p in report.problems.warnings)
+
+
+def test_an_office_that_writes_indicators_differently_edits_the_text_template(officer_workbook_path, tmp_path, root):
+    import shutil
+
+    edited = tmp_path / "templates"
+    shutil.copytree(root / "templates", edited)
+    j2 = edited / "项目支出绩效指标.j2"
+    j2.write_text(j2.read_text(encoding="utf-8").replace("实施周期指标值:", "项目周期指标值：")
+                  .replace("年度指标值:", "当年度指标值："), encoding="utf-8")
+    build(officer_workbook_path, tmp_path / "out", edited)
+    ws = load_workbook(tmp_path / "out" / officer_workbook_path.stem / FORM).active
+    assert ws["G6"].value.splitlines()[0] == "1、1-产出指标；11-数量指标；培训人数；项目周期指标值：≥300人；当年度指标值：≥100人。"
+
+
+@pytest.fixture
+def officer_workbook_path(workbook):
+    return officer_workbook(workbook)
