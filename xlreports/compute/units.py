@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .. import contract
+from ..amounts import format_amount
 from ..model import Project
 from ..problems import Problems
 from .projects import PRECISION, SOURCES, project_frame
@@ -59,13 +61,14 @@ def has_sources(project: Project) -> bool:
 def compute_units(projects: list[Project], stated_total: float | None, problems: Problems) -> UnitBreakdown:
     """Group ``projects`` (whose ``sources_total`` is already computed) by unit and add them up."""
     units: dict[str, Unit] = {}
+    stated_rows: dict[str, int] = {}  # where each unit's 单位合计(原表) was first given
     for project in projects:
         key = project.unit or ""
         unit = units.get(key)
         if unit is None:
             unit = units[key] = Unit(project.unit, row=project.row)
         unit.projects.append(project)
-        _take_stated(unit, project, problems)
+        _take_stated(unit, project, stated_rows, problems)
 
     frame = project_frame(projects)
     frame["total"] = pd.Series([p.sources_total for p in projects], dtype="float64")
@@ -80,13 +83,15 @@ def compute_units(projects: list[Project], stated_total: float | None, problems:
     return UnitBreakdown(list(units.values()), total, [p for p in projects if has_sources(p)])
 
 
-def _take_stated(unit: Unit, project: Project, problems: Problems) -> None:
+def _take_stated(unit: Unit, project: Project, stated_rows: dict[str, int], problems: Problems) -> None:
     stated = project.unit_stated_total
     if stated is None:
         return
+    key = project.unit or ""
     if unit.stated_total is None:
         unit.stated_total = stated
+        stated_rows[key] = project.row
     elif abs(unit.stated_total - stated) > 1e-9:
         problems.warning(f"资金使用单位「{unit.name or ''}」的「单位合计(原表)」前后不一致"
-                         f"（第{unit.row}行为 {unit.stated_total:,.2f}），使用第一个值",
-                         sheet="项目", cell=f"第{project.row}行", value=f"{stated:,.2f}")
+                         f"（第{stated_rows[key]}行为 {format_amount(unit.stated_total)}），使用第一个值",
+                         sheet=contract.PROJECTS, cell=f"第{project.row}行", value=format_amount(stated))
