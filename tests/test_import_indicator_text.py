@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlreports.importer.indicator_text import parse_indicator_text
 
@@ -99,3 +103,58 @@ def test_one_bad_indicator_does_not_hide_the_others():
 def test_blank_text_has_no_indicators():
     assert parse_indicator_text(None).indicators == []
     assert parse_indicator_text("  \n").issues == []
+
+
+# --- the text template and the parser agree: what xlreports writes, it reads back -----------------
+
+LEVEL1_WRITTEN = ["产出指标", "效益指标", "满意度指标", "成本指标", "产出", "效益"]
+LEVEL2_WRITTEN = ["数量指标", "质量指标", "时效指标", "社会效益", "经济效益指标", "可持续影响", "服务对象满意度",
+                  "经济成本指标", "过程管理指标"]
+# names and values with the punctuation and numbers offices use, but none of the notation's markers
+TEXT = st.text(alphabet="项目数量质达标率次人平方米是否年月日0123456789、.%≥≤（）()/ ；;：:，。×=", min_size=1, max_size=30)
+
+
+def _clean(text: str) -> str:
+    return text.strip(" ；;：:，。")
+
+
+@st.composite
+def indicators(draw):
+    rows = []
+    for _ in range(draw(st.integers(min_value=1, max_value=6))):
+        name = _clean(draw(TEXT))
+        value = _clean(draw(TEXT))
+        cycle = draw(st.one_of(st.none(), TEXT.map(lambda t: t.strip() or "是")))
+        if not name or not value:
+            continue
+        rows.append((draw(st.sampled_from(LEVEL1_WRITTEN)), draw(st.sampled_from(LEVEL2_WRITTEN)), name, cycle, value))
+    return rows
+
+
+def render(rows) -> str:
+    from xlreports import codes
+    from xlreports.model import Indicator, Project
+    from xlreports.render.expressions import compile_text, environment
+
+    project = Project("甲")
+    for level1, level2, name, cycle, value in rows:
+        indicator = Indicator("甲", level1, level2, name, value, cycle)
+        if found := codes.level1(level1):
+            indicator.level1_code, indicator.level1_std = found
+        if found := codes.level2(level2):
+            indicator.level2_code, indicator.level2_std = found
+        project.indicators.append(indicator)
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    return compile_text('{% include "项目支出绩效指标.j2" %}', environment(templates))({"p": project})
+
+
+@settings(max_examples=150, deadline=None)
+@given(indicators())
+def test_what_the_template_writes_the_importer_reads_back(rows):
+    from xlreports import codes
+
+    parsed = parse_indicator_text(render(rows))
+    assert [i for i in parsed.issues if i.error] == []
+    expected = [((codes.level1(l1).name), l2, name, cycle.strip() if cycle else None, value)
+                for l1, l2, name, cycle, value in rows]
+    assert [(i.level1, i.level2, i.name, i.cycle_value, i.value) for i in parsed.indicators] == expected
