@@ -219,3 +219,10 @@ def test_an_input_workbook_is_not_imported_again(root):
     assert [str(p) for p in problems.errors] == [
         "广州市荔湾区科技工业和信息化局.xlsx 已经是填报工作簿（有「项目」「指标」工作表），不需要导入"
         "（应为直接运行 xlreports build 广州市荔湾区科技工业和信息化局.xlsx）"]
+
+
+def test_a_project_without_indicators_is_mentioned(tmp_path):
+    path = write(tmp_path, ["单位：万元", HEADER, "甲\t1.00\t1.00\t\t\t只有目标\t"])
+    form, problems = read(path)
+    assert [(p.name, p.overview, p.indicators) for p in form.projects] == [("甲", "只有目标", [])]
+    assert messages(problems) == ["第3行：项目「甲」没有绩效指标"]

@@ -52,6 +52,8 @@ def import_form(source: Path, problems: Problems) -> ImportedForm | None:
         parsed = parse_indicator_text(project.indicator_text)
         project.indicators = parsed.indicators
         sheet, cell = project.row.where(INDICATORS)
+        if project.overview and not project.indicator_text:
+            problems.warning(f"项目「{project.name}」没有绩效指标", sheet=sheet, cell=cell)
         for issue in parsed.issues:
             report = problems.error if issue.error else problems.warning
             report(f"项目「{project.name}」的绩效指标：{issue.message}", sheet=sheet, cell=cell, value=issue.value,
