@@ -226,3 +226,14 @@ def test_a_project_without_indicators_is_mentioned(tmp_path):
     form, problems = read(path)
     assert [(p.name, p.overview, p.indicators) for p in form.projects] == [("甲", "只有目标", [])]
     assert messages(problems) == ["第3行：项目「甲」没有绩效指标"]
+
+
+def test_every_bad_indicator_of_a_spreadsheet_cell_is_reported(workbook):
+    text = ("1、1-产出指标；11-数量指标；次数；实施周期指标值:1；年度值:1。2、1-产出指标；11-数量指标；人数；"
+            "实施周期指标值:1；年度指标值:1。3、1-产出指标；11-数量指标；；实施周期指标值:1；年度指标值:1。")
+    path = workbook({"表": [["项目名称", "总计", "财政拨款", "绩效指标"], ["甲", 1, 1, text]]}, name="two.xlsx")
+    form, problems = read(path)
+    assert [p.message for p in problems.errors] == ["项目「甲」的绩效指标：第1个指标缺少「年度指标值:」",
+                                                   "项目「甲」的绩效指标：第3个指标的三级指标为空"]
+    assert {p.location for p in problems.errors} == {"表!D2"}
+    assert [i.name for i in form.projects[0].indicators] == ["人数"]

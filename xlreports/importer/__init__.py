@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import contract
 from ..amounts import is_known_unit
-from ..problems import Problems
+from ..problems import Problem, Problems
 from .indicator_text import parse_indicator_text
 from .records import INDICATORS, ImportedForm
 from .rows import read_rows
@@ -54,8 +54,7 @@ def import_form(source: Path, problems: Problems) -> ImportedForm | None:
         sheet, cell = project.row.where(INDICATORS)
         if project.overview and not project.indicator_text:
             problems.warning(f"项目「{project.name}」没有绩效指标", sheet=sheet, cell=cell)
-        for issue in parsed.issues:
-            report = problems.error if issue.error else problems.warning
-            report(f"项目「{project.name}」的绩效指标：{issue.message}", sheet=sheet, cell=cell, value=issue.value,
-                   expected=issue.expected)
+        for issue in parsed.issues:  # every one, even several in one cell
+            problems.add(Problem(f"项目「{project.name}」的绩效指标：{issue.message}", sheet, cell, issue.value,
+                                 issue.expected, "error" if issue.error else "warning"))
     return form
