@@ -32,22 +32,22 @@ def mismatch_message(subject: str, parts: str, stated: float, computed: float, u
 
 
 def reconcile(projects: list[Project], breakdown: UnitBreakdown, unit: str, problems: Problems) -> None:
-    """Warn about every stated total that differs from the sum of its parts."""
+    """Warn about every stated total that differs from the sum of its parts: 合计, units, projects."""
+    total = breakdown.total
+    if differs(total.stated_total, total.total):
+        problems.warning(mismatch_message("合计", "各项目之和", total.stated_total, total.total, unit),
+                         sheet=contract.INFO)
+    for group in breakdown.units:
+        if differs(group.stated_total, group.total):
+            problems.warning(mismatch_message(f"资金使用单位「{group.name or ''}」的单位合计(原表)", "其各项目之和",
+                                              group.stated_total, group.total, unit),
+                             sheet=contract.PROJECTS, cell=f"第{group.row}行")
     for project in projects:
         computed = project.sources_total if project.sources_total is not None else project.total
         if differs(project.stated_total, computed):
             parts = "财政拨款、财政专户拨款、其他资金之和" if project.sources_total is not None else "资金需求"
             problems.warning(mismatch_message(f"项目「{project.name}」的合计(原表)", parts, project.stated_total,
                                               computed, unit), sheet=contract.PROJECTS, cell=f"第{project.row}行")
-    for group in breakdown.units:
-        if differs(group.stated_total, group.total):
-            problems.warning(mismatch_message(f"资金使用单位「{group.name or ''}」的单位合计(原表)", "其各项目之和",
-                                              group.stated_total, group.total, unit),
-                             sheet=contract.PROJECTS, cell=f"第{group.row}行")
-    total = breakdown.total
-    if differs(total.stated_total, total.total):
-        problems.warning(mismatch_message("合计", "各项目之和", total.stated_total, total.total, unit),
-                         sheet=contract.INFO)
     if breakdown.source_projects:
         for project in projects:
             if not has_sources(project):
