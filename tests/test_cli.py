@@ -151,3 +151,39 @@ def test_no_input_folder_is_explained(tmp_path):
 def test_help_is_chinese(tmp_path):
     result = run("--help", cwd=tmp_path)
     assert result.returncode == 0 and "生成表格" in result.stdout
+
+
+def test_import_then_build(root, tmp_path):
+    seed = root / "tests" / "seeds" / "003_f899a0809e88c676.txt"
+    result = run("import", str(seed), "-o", "input/荔湾.xlsx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "导入 24 个项目（2 个资金使用单位）、99 个指标" in result.stdout
+    assert "已生成 input/荔湾.xlsx" in result.stdout
+    assert (tmp_path / "input" / "荔湾.xlsx").exists()
+    built = run("build", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    form = tmp_path / "output" / "荔湾" / "项目支出绩效目标表.xlsx"
+    assert load_workbook(form, data_only=True).active["B4"].value == 21947.14
+    again = run("import", str(seed), "-o", "input/荔湾.xlsx", cwd=tmp_path)
+    assert again.returncode == 1 and "已存在" in again.stderr
+    assert run("import", str(seed), "-o", "input/荔湾.xlsx", "--force", cwd=tmp_path).returncode == 0
+
+
+def test_import_warns_about_stated_totals_and_names_the_workbook_after_the_department(root, tmp_path):
+    seed = root / "tests" / "seeds" / "002_1248fddac0f7b900.txt"
+    result = run("import", str(seed), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert ("警告：第10行：合计与各项目之和不一致：原表写明 190,857.18 万元，各项目之和为 190,133.18 万元，"
+            "相差 724.00 万元") in result.stdout
+    assert (tmp_path / "input" / "广州开发区经济和信息化局、广州市黄埔区工业和信息化局（部门）.xlsx").exists()
+
+
+def test_import_of_an_unreadable_table_fails_cleanly(tmp_path):
+    source = tmp_path / "表.txt"
+    source.write_text("单位：万元\n项目名称\t总计\t财政拨款\t绩效目标\t绩效指标\n甲\t1\t1\t目标\t1、1-产出指标；11-数量指标；次数\n",
+                      encoding="utf-8")
+    result = run("import", str(source), "-o", "out.xlsx", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "错误：第3行：项目「甲」的绩效指标：第1个指标缺少「年度指标值:」" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "out.xlsx").exists() and not list(tmp_path.glob(".*.tmp"))

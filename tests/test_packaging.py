@@ -19,6 +19,7 @@ def test_templates_are_package_data():
     patterns = config["tool"]["setuptools"]["package-data"]["xlreports.templates"]
     shipped = {p for pattern in patterns for p in (ROOT / "templates").glob(pattern)}
     assert set((ROOT / "templates").rglob("*.xlsx")) <= shipped
+    assert set((ROOT / "templates").rglob("*.j2")) <= shipped
 
 
 def test_installed_wheel_works_without_the_source_tree(tmp_path):
@@ -32,13 +33,17 @@ def test_installed_wheel_works_without_the_source_tree(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("xlreports-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "xlreports/templates/绩效目标表.xlsx" in names
+    assert "xlreports/templates/项目支出绩效指标.j2" in names
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     work = tmp_path / "work"
     (work / "input").mkdir(parents=True)
     sample = next((ROOT / "input").glob("2021*.xlsx"))
     (work / "input" / sample.name).write_bytes(sample.read_bytes())
+    liwan = ROOT / "input" / "广州市荔湾区科技工业和信息化局.xlsx"  # its 绩效指标 cells include a .j2 template
+    (work / "input" / liwan.name).write_bytes(liwan.read_bytes())
     result = subprocess.run([sys.executable, "-m", "xlreports", "build"], cwd=work, capture_output=True, text=True,
                             env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert result.returncode == 0, result.stderr
     assert (work / "output" / sample.stem / "绩效目标表.xlsx").exists()
+    assert (work / "output" / liwan.stem / "项目支出绩效目标表.xlsx").exists()

@@ -70,6 +70,15 @@ def _parser() -> argparse.ArgumentParser:
                       help="保存位置（默认：input/填报工作簿.xlsx）")
     init.add_argument("--force", action="store_true", help="文件已存在时覆盖")
     init.set_defaults(run=_init)
+
+    imports = commands.add_parser(
+        "import", help="导入已有的项目支出绩效目标表（.xlsx 或制表符分隔的文本），生成填报工作簿",
+        description="把已有的项目支出绩效目标表（含转移支付项目）转换为填报工作簿：「文件信息」「项目」「指标」。")
+    imports.add_argument("source", type=Path, metavar="SOURCE", help="已有的表格：.xlsx 工作簿，或制表符分隔的文本（.txt）")
+    imports.add_argument("-o", "--output", type=Path, metavar="WORKBOOK",
+                         help="保存的填报工作簿（默认：input/<部门名称>.xlsx）")
+    imports.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+    imports.set_defaults(run=_import)
     return parser
 
 
@@ -143,6 +152,41 @@ def _init(args) -> int:
     write_blank_workbook(args.path)
     print(f"已生成空白填报工作簿：{args.path}\n填写后运行 xlreports build 生成表格。")
     return 0
+
+
+def _import(args) -> int:
+    from .importer import import_form, write_input_workbook
+    from .problems import Problems
+
+    problems = Problems()
+    form = import_form(args.source, problems)
+    name = _show_path(args.source)
+    if form is None or problems.has_errors():
+        print(f"✗ {name}：{len(problems.errors)} 个错误，未生成工作簿", file=sys.stderr)
+        for problem in problems.errors:
+            print(f"  错误：{problem}", file=sys.stderr)
+        for problem in problems.warnings:
+            print(f"  警告：{problem}", file=sys.stderr)
+        return 1
+    target = args.output or DEFAULT_INPUT / f"{_file_stem(form.department or args.source.stem)}.xlsx"
+    if target.suffix.lower() != ".xlsx":
+        target = target.with_name(target.name + ".xlsx")
+    if target.exists() and not args.force:
+        print(f"{_show_path(target)} 已存在；如要覆盖请加 --force，或用 -o 指定另一个文件。", file=sys.stderr)
+        return 1
+    write_input_workbook(form, target)
+    print(f"✓ {name}：导入 {len(form.projects)} 个项目（{len(form.units)} 个资金使用单位）、{form.indicator_count} 个指标")
+    print(f"  已生成 {_show_path(target)}")
+    for problem in problems.warnings:
+        print(f"  警告：{problem}")
+    print(f"下一步：xlreports build {_show_path(target)}")
+    return 0
+
+
+def _file_stem(text: str) -> str:
+    import re
+
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._") or "导入"
 
 
 def _print_report(report, check_only: bool) -> None:

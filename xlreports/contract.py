@@ -66,6 +66,7 @@ INFO_ANNEX = "附件号"
 INFO_TITLE = "标题"
 INFO_CITY_UNIT = "地市承担单位"
 INFO_CITY_CONTENT = "地市支持内容"
+INFO_STATED_TOTAL = "合计(原表)"
 DEFAULT_AMOUNT_UNIT = "万元"
 
 INFO_KEYS = {
@@ -77,6 +78,7 @@ INFO_KEYS = {
     INFO_TITLE: "表格标题；不填时按资金名称生成",
     INFO_CITY_UNIT: "经费安排表中地市一行的承担单位，默认 地级以上市工业和信息化主管部门",
     INFO_CITY_CONTENT: "经费安排表中地市一行的支持内容，默认为各资金方向",
+    INFO_STATED_TOTAL: "原始文件中写明的全部项目合计（可选），用于核对各项目之和",
 }
 
 INFO_SHEET = SheetSpec(
@@ -106,6 +108,8 @@ PROJECT_SHEET = SheetSpec(
         Column("overview", "总体绩效目标", aliases=("绩效目标",), doc="总体绩效目标（概述），可以换行"),
         Column("stated_total", "合计(原表)", kind="amount", doc="原始文件中写明的合计，用于核对"),
         Column("parent", "所属项目", doc="所属的上级项目（可选）：经费安排表列出明细，绩效目标表按上级项目填写"),
+        Column("unit_stated_total", "单位合计(原表)", kind="amount",
+               doc="原始文件中写明的该资金使用单位的金额（同一单位的各行相同），用于核对该单位各项目之和"),
     ),
     doc="项目：每行一个项目。",
 )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .codes import split_code
+
 
 class Info(dict):
     """「文件信息」: key → value; a missing key reads as ``None`` (``{{ info.附件号 }}``)."""
@@ -34,6 +36,16 @@ class Indicator:
     level2_std: str | None = None
     row: int = 0
 
+    @property
+    def level1_name(self) -> str | None:
+        """一级指标 as written, without a leading code: ``1-产出指标`` → ``产出指标``."""
+        return split_code(self.level1)[1] or None
+
+    @property
+    def level2_name(self) -> str | None:
+        """二级指标 as written, without a leading code: ``22-社会效益`` → ``社会效益``."""
+        return split_code(self.level2)[1] or None
+
 
 @dataclass(slots=True)
 class Project:
@@ -51,6 +63,7 @@ class Project:
     overview: str | None = None
     stated_total: float | None = None
     parent: str | None = None
+    unit_stated_total: float | None = None
     row: int = 0
     children: list[Project] = field(default_factory=list)
     total: float | None = None           # computed: 资金需求, or the sum of the three sources

@@ -20,7 +20,9 @@ from .allocations import allocation_table, task_groups
 from .arrangement import arrangement
 from .checks import check_allocations, check_cities
 from .projects import compute_projects
+from .reconcile import reconcile
 from .targets import target_groups
+from .units import compute_units
 
 __all__ = ["build_context", "city_keys"]
 
@@ -48,8 +50,11 @@ def build_context(data: InputData, problems: Problems, city: str | None = None) 
     city_indicators = [i for i in data.indicators if i.city_key and (city is None or i.city_key == city)]
 
     totals = compute_projects(data.projects, checks)
+    leaves = [p for p in data.projects if not p.children]  # a parent's money is its rows' money
+    breakdown = compute_units(leaves, data.info[contract.INFO_STATED_TOTAL], checks)
     table = allocation_table(allocations)
     if city is None:
+        reconcile(leaves, breakdown, data.info[contract.INFO_UNIT], checks)
         check_allocations(data, table, checks)
         check_cities(data, checks)
     names = {c.key: c for c in city_keys(data)}
@@ -60,6 +65,11 @@ def build_context(data: InputData, problems: Problems, city: str | None = None) 
         "indicator_projects": [p for p in data.projects if p.indicators],
         "totals": totals,
         "source": data.name,
+        # 项目支出绩效目标表: projects by 资金使用单位, with subtotals and the 合计 row
+        "units": breakdown.units,
+        "units_total": breakdown.total,
+        "source_projects": breakdown.source_projects,
+        # the cities' share: 经费分配表, 政策任务安排表, 地市绩效目标表, 经费安排表
         "allocations": table,
         "task_groups": task_groups(tasks),
         "target_groups": target_groups(city_indicators, allocations),

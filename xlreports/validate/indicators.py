@@ -63,6 +63,8 @@ def _classify(indicator: Indicator, table: Table, i: int, problems: Problems, wa
     if second:
         indicator.level2_code, indicator.level2_std = second
         implied = codes.level1_of_level2(second.code)
+        if not indicator.level1 and implied:  # a blank 一级 is the one its 二级 belongs to
+            indicator.level1_code, indicator.level1_std = implied
         if first and implied and implied.code != first.code and not codes.accepted_pair(first.code, second.code):
             problems.warning(f"二级指标「{indicator.level2}」属于{implied.name}，但一级指标是「{indicator.level1}」",
                              sheet=table.sheet, cell=table.cell("level2", i))

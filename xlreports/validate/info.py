@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import contract
-from ..amounts import is_known_unit
+from ..amounts import NotANumber, is_known_unit, parse_amount
 from ..load.tables import KeyValues, format_number
 from ..model import Info
 from ..problems import Problems
@@ -25,7 +25,22 @@ def validate_info(sheet: KeyValues, problems: Problems) -> Info:
                            value=unit, expected="元、千元、万元 或 亿元")
             unit = contract.DEFAULT_AMOUNT_UNIT
         info[contract.INFO_UNIT] = unit
+    _stated_total(info, sheet, problems)
     year = info.get(contract.INFO_YEAR)
     if isinstance(year, float):
         info[contract.INFO_YEAR] = format_number(year)
     return info
+
+
+def _stated_total(info: Info, sheet: KeyValues, problems: Problems) -> None:
+    """「合计(原表)」: the total stated by the source document, an amount in the workbook's unit."""
+    key = contract.INFO_STATED_TOTAL
+    if info.get(key) is None:
+        return
+    unit = info[contract.INFO_UNIT]
+    try:
+        info[key] = parse_amount(info.get(key), unit)
+    except NotANumber:
+        problems.error(f"「{key}」不是数字", sheet=sheet.sheet, cell=sheet.cells.get(key), value=info.get(key),
+                       expected=f"金额（{unit}），例如 190,857.18")
+        info[key] = None

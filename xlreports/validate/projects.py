@@ -9,7 +9,7 @@ from ..model import Project
 from ..problems import Problems
 from .suggest import expected_name
 
-AMOUNT_FIELDS = ("amount", "appropriation", "special_account", "other_funds", "stated_total")
+AMOUNT_FIELDS = ("amount", "appropriation", "special_account", "other_funds", "stated_total", "unit_stated_total")
 TEXT_FIELDS = ("code", "unit", "fund", "amount_note", "content", "basis", "overview", "parent")
 
 

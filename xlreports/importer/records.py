@@ -1,0 +1,111 @@
+"""What the importer reads and what it makes of it, passed between its modules.
+
+A reader (text or ``.xlsx``) turns a source into a :class:`SourceTable`: the department, the amount
+unit and the rows under the header, each cell as written.  :mod:`.rows` turns the rows into
+:class:`ImportedForm`: units, projects with their amounts, and indicators parsed from the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Columns of 项目支出绩效目标表, by the keys the importer uses.
+NAME = "name"
+TOTAL = "total"
+APPROPRIATION = "appropriation"
+SPECIAL_ACCOUNT = "special_account"
+OTHER_FUNDS = "other_funds"
+OVERVIEW = "overview"
+INDICATORS = "indicators"
+SOURCES = (APPROPRIATION, SPECIAL_ACCOUNT, OTHER_FUNDS)
+AMOUNTS = (TOTAL, *SOURCES)
+TEXTS = (OVERVIEW, INDICATORS)
+COLUMN_TITLES = {
+    NAME: "项目名称", TOTAL: "总计", APPROPRIATION: "财政拨款", SPECIAL_ACCOUNT: "财政专户拨款",
+    OTHER_FUNDS: "其他资金", OVERVIEW: "绩效目标", INDICATORS: "绩效指标",
+}
+
+
+@dataclass
+class SourceRow:
+    """One row under the header: cell values by column key, and where it was read."""
+
+    cells: dict[str, object]
+    line: int                      # 1-based line of the text, or row of the sheet
+    sheet: str | None = None       # the sheet of an .xlsx source; None for text
+    letters: dict[str, str] = field(default_factory=dict)  # column key → letter (.xlsx)
+
+    def get(self, key: str) -> object:
+        return self.cells.get(key)
+
+    def where(self, key: str | None = None) -> tuple[str | None, str]:
+        """(sheet, cell) for a :class:`~xlreports.problems.Problem`: ``G12`` or ``第12行``."""
+        if self.sheet is None:
+            return None, f"第{self.line}行"
+        letter = self.letters.get(key or NAME) or self.letters.get(NAME, "A")
+        return self.sheet, f"{letter}{self.line}"
+
+
+@dataclass
+class SourceTable:
+    source: Path
+    department: str | None
+    amount_unit: str
+    rows: list[SourceRow]
+    columns: tuple[str, ...]      # the keys the header names, in its order
+
+
+@dataclass
+class ImportedIndicator:
+    level1: str | None
+    level2: str
+    name: str
+    cycle_value: str | None
+    value: str
+
+
+@dataclass
+class ImportedProject:
+    name: str
+    unit: str | None
+    appropriation: float | None
+    special_account: float | None
+    other_funds: float | None
+    stated_total: float | None     # the row's 总计 as written
+    overview: str | None
+    indicator_text: str | None
+    row: SourceRow
+    indicators: list[ImportedIndicator] = field(default_factory=list)
+
+    @property
+    def sources_total(self) -> float | None:
+        parts = [v for v in (self.appropriation, self.special_account, self.other_funds) if v is not None]
+        return round(sum(parts), 6) if parts else None
+
+    @property
+    def total(self) -> float | None:
+        """What the project adds to its unit: its sources, or its stated 总计 when it has none."""
+        return self.sources_total if self.sources_total is not None else self.stated_total
+
+
+@dataclass
+class ImportedUnit:
+    name: str
+    stated_total: float | None
+    row: SourceRow
+    projects: list[ImportedProject] = field(default_factory=list)
+
+
+@dataclass
+class ImportedForm:
+    source: Path
+    department: str | None
+    amount_unit: str
+    stated_total: float | None     # the 合计 row as written
+    projects: list[ImportedProject]
+    units: list[ImportedUnit]
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(len(p.indicators) for p in self.projects)

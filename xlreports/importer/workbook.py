@@ -1,0 +1,106 @@
+"""Write an imported form as an input workbook: 「文件信息」, 「项目」 and 「指标」.
+
+Headers are the contract's (:mod:`xlreports.contract`), so the workbook builds as it is.  Text is
+written as text (``strings_to_formulas`` off: a name such as ``=A1`` stays a name), amounts as
+numbers, and the file is written under a temporary name and renamed when complete.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .. import contract
+from .records import ImportedForm
+
+PROJECT_COLUMNS = ("name", "unit", "appropriation", "special_account", "other_funds", "stated_total",
+                   "unit_stated_total", "overview")
+INDICATOR_COLUMNS = ("project", "level1", "level2", "name", "cycle_value", "value")
+WIDTHS = {"name": 36, "unit": 30, "overview": 60, "project": 36, "level1": 12, "level2": 14, "cycle_value": 30,
+          "value": 30}
+AMOUNT_FORMAT = "#,##0.00"
+
+
+def write_input_workbook(form: ImportedForm, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
+    try:
+        _write(form, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _write(form: ImportedForm, path: Path) -> None:
+    import xlsxwriter  # deferred: only writing needs it
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                           "strings_to_urls": False,
+                                           "default_format_properties": {"font_name": "宋体", "font_size": 11}})
+    try:
+        formats = {
+            "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center",
+                                       "valign": "vcenter", "text_wrap": True}),
+            "amount": book.add_format({"num_format": AMOUNT_FORMAT}),
+            "text": book.add_format({"num_format": "@"}),
+        }
+        _info(book.add_worksheet(contract.INFO), form, formats)
+        _projects(book.add_worksheet(contract.PROJECTS), form, formats)
+        _indicators(book.add_worksheet(contract.INDICATORS), form, formats)
+    finally:
+        book.close()
+
+
+def _info(sheet, form: ImportedForm, formats) -> None:
+    sheet.write_row(0, 0, ["字段", "值"], formats["header"])
+    rows = [(contract.INFO_DEPARTMENT, form.department), (contract.INFO_UNIT, form.amount_unit),
+            (contract.INFO_STATED_TOTAL, form.stated_total)]
+    for row, (key, value) in enumerate(((k, v) for k, v in rows if v is not None), start=1):
+        sheet.write_string(row, 0, key)
+        _write_value(sheet, row, 1, value, formats)
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 1, 60)
+
+
+def _projects(sheet, form: ImportedForm, formats) -> None:
+    spec = contract.PROJECT_SHEET
+    _header(sheet, [spec.column(key).header for key in PROJECT_COLUMNS], PROJECT_COLUMNS, formats)
+    stated_by_unit = {unit.name: unit.stated_total for unit in form.units}
+    for row, project in enumerate(form.projects, start=1):
+        values = {"name": project.name, "unit": project.unit, "appropriation": project.appropriation,
+                  "special_account": project.special_account, "other_funds": project.other_funds,
+                  "stated_total": project.stated_total, "unit_stated_total": stated_by_unit.get(project.unit),
+                  "overview": project.overview}
+        for col, key in enumerate(PROJECT_COLUMNS):
+            _write_value(sheet, row, col, values[key], formats)
+
+
+def _indicators(sheet, form: ImportedForm, formats) -> None:
+    spec = contract.INDICATOR_SHEET
+    _header(sheet, [spec.column(key).header for key in INDICATOR_COLUMNS], INDICATOR_COLUMNS, formats)
+    row = 1
+    for project in form.projects:
+        for indicator in project.indicators:
+            values = {"project": project.name, "level1": indicator.level1, "level2": indicator.level2,
+                      "name": indicator.name, "cycle_value": indicator.cycle_value, "value": indicator.value}
+            for col, key in enumerate(INDICATOR_COLUMNS):
+                _write_value(sheet, row, col, values[key], formats)
+            row += 1
+
+
+def _header(sheet, headers: list[str], keys: tuple[str, ...], formats) -> None:
+    sheet.write_row(0, 0, headers, formats["header"])
+    for col, key in enumerate(keys):
+        text = key in ("value", "cycle_value")
+        sheet.set_column(col, col, WIDTHS.get(key, 14), formats["text"] if text else None)
+    sheet.freeze_panes(1, 0)
+
+
+def _write_value(sheet, row: int, col: int, value, formats) -> None:
+    if value is None:
+        return
+    if isinstance(value, int | float):
+        sheet.write_number(row, col, value, formats["amount"])
+    else:
+        sheet.write_string(row, col, str(value))
