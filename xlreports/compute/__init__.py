@@ -12,6 +12,7 @@ from typing import Any
 from .. import contract
 from ..model import InputData
 from ..problems import Problems
+from .evaluation import compute_evaluation
 from .projects import compute_projects
 
 __all__ = ["build_context"]
@@ -26,4 +27,5 @@ def build_context(data: InputData, problems: Problems) -> dict[str, Any]:
         "indicator_projects": [p for p in data.projects if p.indicators],
         "totals": totals,
         "source": data.name,
+        "evaluation": compute_evaluation(data.evaluation, problems) if data.evaluation else None,
     }
