@@ -177,7 +177,11 @@ class _SheetRenderer:
             try:
                 formula = cell.formula
                 if formula is None:
-                    formula = Formula.parse(cell.formula_text(row.scope))
+                    source = cell.formula_text(row.scope)
+                    if not source.lstrip("=").strip():  # "&=" that rendered nothing: an empty cell
+                        out.rows[index][cell.col - 1] = Cell(None, cell.style, None, self.where(cell))
+                        continue
+                    formula = Formula.parse(source)
                 text = formula.render(lambda ref, row=row, group=group: self._resolve(ref, row.trow, row.path, group))
                 cached = _cell_value(cell.cached(row.scope)) if cell.cached is not None else None
             except (ExpressionError, ValueError) as exc:
