@@ -217,7 +217,7 @@ def test_manual_scores_and_spending_rate(workbook):
     assert not problems.errors
     assert [i.score for i in evaluation.indicators] == [20, 72.5]   # (900 + 50) / (1000 − 100) ≥ 1
     assert errors(workbook, [("产出", 100, "数量指标", 100, "专家评审", 100, None, None, "手工", None, None, 101)]) == [
-        "自评指标!L2：自评分数 101 应在 0 与权重 100 之间（第 2 行）（应为0–100）"]
+        "自评指标!L2：自评分数 101 应在 0 与权重 100 之间（应为0–100）"]
 
 
 def test_grade_bands_can_be_configured(workbook):

@@ -1,8 +1,8 @@
 """「自评指标」: one row per 三级指标, grouped into consecutive 一级 and 二级 groups.
 
 Each row is checked on its own (names, weights, 评分方式 and what it needs); the groups are then
-built from consecutive rows.  Whether the weights add up and what each row scores is computed in
-:mod:`xlreports.compute.evaluation`.
+built from consecutive rows.  Whether the weights add up is checked in :mod:`.eval_weights`; what
+each row scores is computed in :mod:`xlreports.compute.evaluation`.
 """
 
 from __future__ import annotations
@@ -113,6 +113,9 @@ def _method(table: Table, indicator: EvalIndicator, row, cells, problems: Proble
                        expected="达成 80–100，部分达成 60–80，未达成 0–60")
     elif method == MANUAL and indicator.given_score is None:
         problems.error("评分方式为“手工”时需要填写「自评分数」", sheet=sheet, cell=cells["score"])
+    elif method == MANUAL and not 0 <= indicator.given_score <= indicator.weight + 0.005:
+        problems.error(f"自评分数 {_show(indicator.given_score)} 应在 0 与权重 {_show(indicator.weight)} 之间",
+                       sheet=sheet, cell=cells["score"], expected=f"0–{_show(indicator.weight)}")
     if method != QUALITATIVE and indicator.ratio is not None:
         problems.warning(f"完成比例只用于定性指标（本行评分方式为{method}），不会使用", sheet=sheet, cell=cells["ratio"])
 

@@ -15,6 +15,7 @@ from ..load.tables import KeyValues, Table, format_number
 from ..model import Evaluation, GradeBand, Info
 from ..problems import Problems
 from .eval_indicators import SPENDING, validate_eval_indicators
+from .eval_weights import check_bands, check_weights
 
 AMOUNT_KEYS = ("评价金额", "预算计划安排", "实际分配下达_本级", "实际分配下达_转移支付", "实际支出_本级",
                "实际支出_转移支付", "待支付金额", "预算调减")
@@ -55,6 +56,9 @@ def validate_evaluation(info: KeyValues | None, indicators: Table | None, notes:
     evaluation = _info(info, unit, problems)
     evaluation.indicators, evaluation.groups = validate_eval_indicators(indicators, problems)
     evaluation.sheet = indicators.sheet
+    if evaluation.indicators:
+        check_weights(indicators.sheet, evaluation.groups, evaluation.indicators, problems)
+        check_bands(indicators.sheet, evaluation.indicators, problems)
     if notes is not None:
         evaluation.notes = _notes(notes, problems)
     _check_spending(evaluation, info, problems)
