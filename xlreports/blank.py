@@ -15,9 +15,6 @@ from . import contract
 LIST_ROWS = 2000
 TEXT_COLUMNS = {"value", "cycle_value", "target", "actual", "code", "workload"}
 WIDE_COLUMNS = {"overview", "content", "basis", "name", "requirement", "task", "text", "standard", "evidence"}
-EVAL_INFO_KEYS = ("填报单位名称", "项目名称", "评价年度", "评价金额", "联系人", "联系电话", "联系邮箱",
-                  "实施文件依据", "项目级次", "预算计划安排", "实际分配下达_本级", "实际分配下达_转移支付",
-                  "实际支出_本级", "实际支出_转移支付", "待支付金额", "预算调减", "预期总体目标", "总体目标完成情况")
 METHODS = ("定量", "定量反向", "定性", "支出率", "手工")
 
 
@@ -50,10 +47,10 @@ def write_blank_workbook(path: Path) -> None:
 def _key_value_sheet(sheet, spec, header) -> None:
     sheet.write_string(0, 0, "字段", header)
     sheet.write_string(0, 1, "值", header)
-    keys = contract.INFO_KEYS if spec.name == contract.INFO else dict.fromkeys(EVAL_INFO_KEYS, "")
+    keys = contract.INFO_KEYS if spec.name == contract.INFO else contract.EVAL_INFO_KEYS
     for row, key in enumerate(keys, start=1):
         sheet.write_string(row, 0, key)
-        if spec.name == contract.INFO and key == contract.INFO_UNIT:
+        if key == contract.INFO_UNIT:
             sheet.write_string(row, 1, contract.DEFAULT_AMOUNT_UNIT)
     sheet.set_column(0, 0, 18)
     sheet.set_column(1, 1, 60)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .codes import split_code
+from .notation import Value
 
 
 class Info(dict):
@@ -133,6 +134,7 @@ class InputData:
     stated_allocation_totals: dict[str, float] = field(default_factory=dict)  # 「资金分配」 合计 rows
     city_tasks: list[CityTask] = field(default_factory=list)
     recipients: list[Recipient] = field(default_factory=list)
+    evaluation: Evaluation | None = None  # 「自评信息」「自评指标」「自评说明」
 
     @property
     def name(self) -> str:
@@ -143,3 +145,168 @@ class InputData:
             if project.name == name:
                 return project
         return None
+
+
+# --- self-evaluation: 「自评信息」「自评指标」「自评说明」 ----------------------------------------
+
+
+@dataclass(slots=True)
+class EvalIndicator:
+    """「自评指标」: one 三级指标 with its target, actual value and (computed) score."""
+
+    level1: str
+    level2: str
+    name: str
+    weight: float
+    target: str | None = None
+    actual: str | None = None
+    method: str = "定量"                 # 定量 / 定量反向 / 定性 / 支出率 / 手工
+    ratio: float | None = None           # 完成比例 (0–100), for 定性
+    band: str | None = None              # 完成档次: 达成 / 部分达成 / 未达成 (定性, optional)
+    given_score: float | None = None     # 自评分数 as typed (the score of a 手工 row)
+    reason: str | None = None
+    standard: str | None = None
+    evidence: str | None = None
+    level1_std: str | None = None        # 产出指标 … when 一级 is a standard name
+    target_value: Value | None = None    # parsed 预期值
+    actual_value: Value | None = None    # parsed 实现值
+    direction: str | None = None         # 定量: positive / exact / reverse
+    target_number: float | None = None   # A and B on one scale (支出率: budget and spending)
+    actual_number: float | None = None
+    target_scale: float = 1.0            # factor applied to the written number (万 → 10⁴)
+    actual_scale: float = 1.0
+    row: int = 0
+    cells: dict[str, str] = field(default_factory=dict)  # column key → cell, for located problems
+    score: float | None = None           # computed
+    complete: bool = False               # computed: scored its full weight
+    group1: EvalGroup | None = None
+    group2: EvalGroup | None = None
+
+
+@dataclass(eq=False)
+class EvalGroup:
+    """A 一级 (level 1) or 二级 (level 2) group of consecutive indicators."""
+
+    level: int
+    name: str
+    indicators: list[EvalIndicator] = field(default_factory=list)
+    children: list[EvalGroup] = field(default_factory=list)  # the 二级 groups of a 一级 group
+    declared_weight: float | None = None  # 一级权重 / 二级权重 as typed
+    weight_cell: str | None = None        # where it was typed
+    std_name: str | None = None           # 一级: 产出指标 …; None for 决策 and other names
+    weight: float = 0.0                   # computed: the sum of its indicators' weights
+    score: float = 0.0                    # computed
+
+    @property
+    def rows(self) -> str:
+        first, last = self.indicators[0].row, self.indicators[-1].row
+        return f"第 {first} 行" if first == last else f"第 {first}–{last} 行"
+
+    @property
+    def count(self) -> int:
+        return len(self.indicators)
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for i in self.indicators if i.complete)
+
+    @property
+    def incomplete(self) -> int:
+        return self.count - self.complete
+
+
+@dataclass(frozen=True, slots=True)
+class GradeBand:
+    """A grade and the lowest total that earns it: 优 ≥ 90."""
+
+    name: str
+    minimum: float
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLine:
+    """One clause of the completion sentence: 产出指标 18 项, of which 18 complete."""
+
+    name: str
+    count: int
+    complete: int
+
+    @property
+    def incomplete(self) -> int:
+        return self.count - self.complete
+
+
+@dataclass
+class Evaluation:
+    """A project's year-end self-evaluation: 「自评信息」, its indicators and closing notes."""
+
+    info: Info                            # every 「自评信息」 field; amounts as numbers
+    unit: str = "万元"
+    rule: str = "比例"                    # 比例 / 一体化
+    grades: list[GradeBand] = field(default_factory=list)
+    indicators: list[EvalIndicator] = field(default_factory=list)
+    groups: list[EvalGroup] = field(default_factory=list)  # 一级 groups, in order
+    notes: Info = field(default_factory=Info)  # 「自评说明」: section → text
+    budget: float | None = None           # 预算计划安排
+    cut: float | None = None              # 预算调减
+    spent_local: float | None = None      # 实际支出_本级
+    spent_transfer: float | None = None   # 实际支出_转移支付
+    pending: float | None = None          # 待支付金额
+    sheet: str = "自评指标"               # the 「自评指标」 sheet as named in the workbook
+    total_weight: float = 0.0             # computed
+    total: float = 0.0                    # computed
+    grade: str | None = None              # computed
+
+    @property
+    def year(self) -> str:
+        """评价年度 without 年: ``2023``."""
+        year = self.info.get("评价年度")
+        return "" if year is None else str(year).strip().removesuffix("年度").removesuffix("年")
+
+    @property
+    def spending_base(self) -> float:
+        """预算计划安排 − 预算调减: the denominator of 支出率."""
+        return (self.budget or 0.0) - (self.cut or 0.0)
+
+    @property
+    def spending_paid(self) -> float:
+        """实际支出（本级 + 转移支付）+ 待支付金额: the numerator of 支出率."""
+        return (self.spent_local or 0.0) + (self.spent_transfer or 0.0) + (self.pending or 0.0)
+
+    @property
+    def grade_text(self) -> str:
+        """``优：90分及以上；良：80（含）–90分；…``"""
+        parts, upper = [], None
+        for band in self.grades:
+            low = _points(band.minimum)
+            if upper is None:
+                parts.append(f"{band.name}：{low}分及以上")
+            elif band is self.grades[-1]:
+                parts.append(f"{band.name}：{upper}分以下")
+            else:
+                parts.append(f"{band.name}：{low}（含）–{upper}分")
+            upper = low
+        return "；".join(parts)
+
+    @property
+    def summary(self) -> list[SummaryLine]:
+        """Counts per standard 一级 (产出指标, 效益指标 …); 决策 and other names are not counted."""
+        lines: dict[str, list[int]] = {}
+        for group in self.groups:
+            if group.std_name:
+                count = lines.setdefault(group.std_name, [0, 0])
+                count[0] += group.count
+                count[1] += group.complete
+        return [SummaryLine(name, count, complete) for name, (count, complete) in lines.items()]
+
+    @property
+    def count(self) -> int:
+        return len(self.indicators)
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for i in self.indicators if i.complete)
+
+
+def _points(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -19,6 +19,7 @@ from ..problems import Problems
 from .allocations import allocation_table, task_groups
 from .arrangement import arrangement
 from .checks import check_allocations, check_cities
+from .evaluation import compute_evaluation
 from .projects import compute_projects
 from .reconcile import reconcile
 from .targets import target_groups
@@ -75,4 +76,5 @@ def build_context(data: InputData, problems: Problems, city: str | None = None) 
         "target_groups": target_groups(city_indicators, allocations),
         "arrangement": arrangement(data.projects, table, data.info) if city is None and table else None,
         "city": names.get(city) if city else None,
+        "evaluation": compute_evaluation(data.evaluation, checks) if data.evaluation and city is None else None,
     }

@@ -174,7 +174,10 @@ class _SheetRenderer:
         try:
             formula = cell.formula
             if formula is None:
-                formula = remap_parsed(Formula.parse(cell.formula_text(scope)), cell.ref_map)
+                source = cell.formula_text(scope)
+                if not source.lstrip("=").strip():  # "&=" that rendered nothing: an empty cell
+                    return Cell(None, cell.style, None, cell.where)
+                formula = remap_parsed(Formula.parse(source), cell.ref_map)
             text = formula.render(lambda ref: self._resolve(ref, row.trow, row.path, group))
             cached = _cell_value(cell.cached(scope)) if cell.cached is not None else None
         except (ExpressionError, ValueError) as exc:

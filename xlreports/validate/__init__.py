@@ -14,6 +14,7 @@ from ..load.workbook import open_workbook
 from ..model import Info, InputData
 from ..problems import InputError, Problems
 from .allocations import validate_allocations, validate_city_tasks
+from .evaluation import validate_evaluation
 from .indicators import validate_indicators
 from .info import validate_info
 from .projects import validate_projects
@@ -70,4 +71,8 @@ def _validate(path: Path, book, problems: Problems) -> InputData:
         data.city_tasks = validate_city_tasks(tasks, problems)
     if recipients is not None:
         data.recipients = validate_recipients(recipients, problems)
+
+    data.evaluation = validate_evaluation(read_key_values(book, contract.EVAL_INFO_SHEET, problems),
+                                          read_table(book, contract.EVAL_INDICATOR_SHEET, problems),
+                                          read_table(book, contract.EVAL_NOTES_SHEET, problems), unit, problems)
     return data
