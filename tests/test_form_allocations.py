@@ -175,7 +175,8 @@ def test_stated_total_and_missing_cities_are_warned(workbook):
     problems = Problems()
     build_context(read_input(path, problems), problems)
     warnings = [str(w) for w in problems.warnings]
-    assert "「企业情况综合」的合计写为 200.00，各地市合计为 235.40，相差 -35.40（表格中使用各地市的合计）" in warnings[0]
+    assert ("「企业情况综合」的合计与各地市之和不一致：原表写明 200.00 万元，各地市之和为 235.40 万元，相差 35.40 万元（原表少）；"
+            "生成的表格使用各地市之和") in warnings[0]
     assert any("「深圳市」在「资金分配」中有资金，但「地市任务」中没有它的任务" in w for w in warnings)
     assert any("「珠海」在「地市任务」中有任务，但「资金分配」中没有给它分配资金" in w for w in warnings)
 
@@ -196,5 +197,28 @@ def test_parent_project_amount_is_checked(workbook):
                               ["货运", "厅", 65, "企业情况综合工作经费"]]}, name="ok.xlsx")
     problems = Problems()
     context = build_context(read_input(path, problems), problems)
-    assert "资金需求 500.00 与其下 2 个明细项目的合计 190.00 不一致，相差 310.00" in str(problems.warnings[0])
+    assert ("项目「企业情况综合工作经费」的资金需求与其下 2 个明细项目之和不一致：原表写明 500.00 万元，其下 2 个明细项目之和为 "
+            "190.00 万元，相差 310.00 万元（原表多）") in str(problems.warnings[0])
     assert context["totals"].amount == 190
+
+
+def test_seed_000_city_workloads_against_the_provincial_target(root):
+    """Seed 000: the 21 workloads sum to 85,900 while the provincial target says 8.5万家次."""
+    from xlreports.compute import build_context
+    from xlreports.validate import read_input
+
+    problems = Problems()
+    build_context(read_input(root / "input" / "2021年度战略性产业集群产业链支撑资金.xlsx", problems), problems)
+    (warning,) = [str(w) for w in problems.warnings if "省级指标" in str(w)]
+    assert "合计 85,900 家次" in warning and "8.5万家次（85,000 家次）" in warning and "相差 900 家次" in warning
+
+
+def test_seed_001_workloads_match_the_provincial_target(root):
+    """Seed 001: tasks and city targets both sum to 55,000, the 5.5万家次 of the provincial target."""
+    from xlreports.compute import build_context
+    from xlreports.validate import read_input
+
+    problems = Problems()
+    context = build_context(read_input(root / "input" / f"{SAMPLE}.xlsx", problems), problems)
+    assert context["task_groups"][0].workload_total == 55000
+    assert not [w for w in problems.warnings if "省级指标" in str(w)]

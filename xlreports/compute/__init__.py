@@ -18,10 +18,10 @@ from ..model import InputData
 from ..problems import Problems
 from .allocations import allocation_table, task_groups
 from .arrangement import arrangement
-from .checks import check_allocations, check_cities
+from .checks import check_allocations, check_cities, check_workloads
 from .evaluation import compute_evaluation
 from .projects import compute_projects
-from .reconcile import reconcile
+from .reconcile import reconcile, reconcile_parents
 from .targets import target_groups
 from .units import compute_units
 
@@ -54,10 +54,14 @@ def build_context(data: InputData, problems: Problems, city: str | None = None) 
     leaves = [p for p in data.projects if not p.children]  # a parent's money is its rows' money
     breakdown = compute_units(leaves, data.info[contract.INFO_STATED_TOTAL], checks)
     table = allocation_table(allocations)
+    groups = task_groups(tasks)
+    targets = target_groups(city_indicators, allocations)
     if city is None:
         reconcile(leaves, breakdown, data.info[contract.INFO_UNIT], checks)
+        reconcile_parents(data.projects, data.info[contract.INFO_UNIT], checks)
         check_allocations(data, table, checks)
         check_cities(data, checks)
+        check_workloads(data, groups, targets, checks)
     names = {c.key: c for c in city_keys(data)}
     return {
         "info": data.info,
@@ -72,8 +76,8 @@ def build_context(data: InputData, problems: Problems, city: str | None = None) 
         "source_projects": breakdown.source_projects,
         # the cities' share: 经费分配表, 政策任务安排表, 地市绩效目标表, 经费安排表
         "allocations": table,
-        "task_groups": task_groups(tasks),
-        "target_groups": target_groups(city_indicators, allocations),
+        "task_groups": groups,
+        "target_groups": targets,
         "arrangement": arrangement(data.projects, table, data.info) if city is None and table else None,
         "city": names.get(city) if city else None,
         "evaluation": compute_evaluation(data.evaluation, checks) if data.evaluation and city is None else None,

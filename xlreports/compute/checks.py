@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import math
+import re
+from dataclasses import dataclass
+
 from .. import contract
 from ..model import InputData
+from ..notation import parse_value
 from ..problems import Problems
-from .allocations import AllocationTable
+from .allocations import AllocationTable, TaskGroup
+from .reconcile import differs, mismatch_message
+from .targets import TargetGroup
 
 
 def check_allocations(data: InputData, table: AllocationTable, problems: Problems) -> None:
@@ -15,9 +22,9 @@ def check_allocations(data: InputData, table: AllocationTable, problems: Problem
                              sheet=contract.ALLOCATIONS)
             continue
         computed = table.totals[table.directions.index(direction)]
-        if abs(computed - stated) > 0.005:
-            problems.warning(f"「{direction}」的合计写为 {stated:,.2f}，各地市合计为 {computed:,.2f}，相差 "
-                             f"{stated - computed:,.2f}（表格中使用各地市的合计）", sheet=contract.ALLOCATIONS)
+        if differs(stated, computed):
+            problems.warning(mismatch_message(f"「{direction}」的合计", "各地市之和", stated, computed,
+                                              data.info[contract.INFO_UNIT]), sheet=contract.ALLOCATIONS)
 
 
 def check_cities(data: InputData, problems: Problems) -> None:
@@ -34,3 +41,71 @@ def check_cities(data: InputData, problems: Problems) -> None:
         if key not in funded:
             problems.warning(f"「{name}」在「{contract.CITY_TASKS}」中有任务，但「{contract.ALLOCATIONS}」中没有给它分配资金",
                              sheet=contract.ALLOCATIONS)
+
+
+_NAME_UNIT = re.compile(r"[（(]\s*([^（）()]+?)\s*[）)]\s*$")
+_YEAR = re.compile(r"^\d{4}年度?")
+
+
+@dataclass(frozen=True)
+class CityTotal:
+    """Numbers the cities were given that add up to a province-wide figure."""
+
+    label: str
+    total: float
+    unit: str  # without 万/亿: 家次
+
+
+def check_workloads(data: InputData, groups: list[TaskGroup], targets: list[TargetGroup], problems: Problems) -> None:
+    """The cities' workloads (or numeric targets) against the provincial target in the same unit.
+
+    Seed 000: 21 cities' 企业数据采集量（家次） add up to 85,900 while the provincial target is
+    8.5万家次 (85,000). A city total is compared with the project-level indicator whose value has the
+    same unit (万/亿 applied); when several have it, with those whose project names the same work.
+    """
+    provincial = [(i, value) for i in data.indicators if not i.city_key
+                  if (value := parse_value(i.value)).number is not None and value.unit]
+    for city_total in _city_totals(groups, targets):
+        matches = [(i, v) for i, v in provincial if _base_unit(v.unit) == city_total.unit]
+        if len(matches) > 1:
+            matches = [(i, v) for i, v in matches if _related(i.project, city_total.label)]
+        if len(matches) != 1:
+            continue
+        indicator, value = matches[0]
+        expected = value.number * value.magnitude
+        if abs(expected - city_total.total) > 0.005:
+            unit = city_total.unit
+            problems.warning(
+                f"{city_total.label}合计 {_number(city_total.total)} {unit}，与省级指标「{indicator.name}」的 {value.text}"
+                f"（{_number(expected)} {unit}）不一致，相差 {_number(city_total.total - expected)} {unit}",
+                sheet=contract.INDICATORS, cell=f"第{indicator.row}行")
+
+
+def _city_totals(groups: list[TaskGroup], targets: list[TargetGroup]) -> list[CityTotal]:
+    totals = []
+    for group in groups:
+        if group.workload_total is not None and group.workload_unit:
+            totals.append(CityTotal(f"「{contract.CITY_TASKS}」中「{group.direction}」{len(group.tasks)} 项任务的工作量",
+                                    group.workload_total, _base_unit(group.workload_unit)))
+    for group in targets:
+        for column in group.columns:
+            unit = _NAME_UNIT.search(column.name)
+            values = [parse_value(city.values[column.index]) for city in group.cities]
+            if unit is None or not values or any(v.number is None for v in values):
+                continue
+            totals.append(CityTotal(f"「{group.name}」{len(values)} 个地市的「{column.name}」",
+                                    math.fsum(v.number * v.magnitude for v in values), _base_unit(unit.group(1))))
+    return totals
+
+
+def _base_unit(unit: str) -> str:
+    return unit[1:] if unit[:1] in ("万", "亿") and len(unit) > 1 else unit
+
+
+def _related(project: str, label: str) -> bool:
+    core = _YEAR.sub("", project).replace("（省本级）", "").replace("工作经费", "").replace("项目经费", "")
+    return bool(core) and core in label
+
+
+def _number(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")

@@ -41,7 +41,7 @@ def compute_projects(projects: list[Project], problems: Problems) -> ProjectTota
     for project, value, from_sources in zip(projects, total, sources, strict=True):
         project.total = None if pd.isna(value) else float(value)
         project.sources_total = None if pd.isna(from_sources) else round(float(from_sources), PRECISION)
-    _parent_totals(projects, problems)
+    _parent_totals(projects)
     leaves = pd.Series([p.total for p in projects if not p.children], dtype="float64")
     return ProjectTotals(
         amount=_sum(leaves),
@@ -51,18 +51,11 @@ def compute_projects(projects: list[Project], problems: Problems) -> ProjectTota
     )
 
 
-def _parent_totals(projects: list[Project], problems: Problems) -> None:
-    """A project with 所属项目 rows under it: its 资金需求 is theirs, or is checked against theirs."""
+def _parent_totals(projects: list[Project]) -> None:
+    """A project with 所属项目 rows under it and no 资金需求 of its own gets theirs (checked in reconcile)."""
     for project in projects:
-        if not project.children:
-            continue
-        parts = round(sum(child.total or 0.0 for child in project.children), PRECISION)
-        if project.total is None:
-            project.total = parts
-        elif abs(project.total - parts) > 0.005:
-            problems.warning(
-                f"项目「{project.name}」的资金需求 {project.total:,.2f} 与其下 {len(project.children)} 个明细项目的合计 "
-                f"{parts:,.2f} 不一致，相差 {project.total - parts:,.2f}", sheet="项目", cell=f"第{project.row}行")
+        if project.children and project.total is None:
+            project.total = round(sum(child.total or 0.0 for child in project.children), PRECISION)
 
 
 def _sum(series: pd.Series) -> float | None:

@@ -9,6 +9,8 @@ and the difference, so that nobody signs a form believing the two agree.  The im
 
 from __future__ import annotations
 
+import math
+
 from .. import contract
 from ..amounts import format_amount
 from ..model import Project
@@ -53,3 +55,15 @@ def reconcile(projects: list[Project], breakdown: UnitBreakdown, unit: str, prob
             if not has_sources(project):
                 problems.warning(f"项目「{project.name}」没有填写财政拨款、财政专户拨款或其他资金："
                                  "项目支出绩效目标表中它的金额为空", sheet=contract.PROJECTS, cell=f"第{project.row}行")
+
+
+
+def reconcile_parents(projects: list[Project], unit: str, problems: Problems) -> None:
+    """A project's 资金需求 against the sum of its 所属项目 rows (seed 001: 482 = 125 + 65 + 75 + 217)."""
+    for project in projects:
+        if not project.children:
+            continue
+        parts = round(math.fsum(child.total or 0.0 for child in project.children), 6)
+        if differs(project.total, parts):
+            problems.warning(mismatch_message(f"项目「{project.name}」的资金需求", f"其下 {len(project.children)} 个明细项目之和",
+                                              project.total, parts, unit), sheet=contract.PROJECTS, cell=f"第{project.row}行")
