@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from decimal import Decimal
 
 UNIT_SCALE = {"元": 1.0, "千元": 1e3, "万元": 1e4, "万": 1e4, "百万元": 1e6, "亿元": 1e8, "亿": 1e8}
 
@@ -83,3 +84,13 @@ def format_amount(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:,.2f}"
+
+
+def format_number(value: float) -> str:
+    """Shortest text that reads back as the same float, never in exponent form."""
+    if float(value).is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    text = format(Decimal(repr(float(value))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

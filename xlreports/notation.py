@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
+
+from .amounts import format_number
 
 GE, GT, EQ, LT, LE = "≥", ">", "=", "<", "≤"
 DIRECTIONS = {GE: "positive", GT: "positive", EQ: "exact", LT: "reverse", LE: "reverse"}
@@ -147,16 +148,6 @@ def scales(target: Value, actual: Value) -> tuple[float, float]:
     if target.magnitude == actual.magnitude:
         return 1.0, 1.0
     return target.magnitude, actual.magnitude
-
-
-def format_number(value: float) -> str:
-    """Shortest text that reads back as the same float, never in exponent form."""
-    if float(value).is_integer() and abs(value) < 1e16:
-        return str(int(value))
-    text = format(Decimal(repr(float(value))), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 def _prefix(text: str) -> tuple[str | None, str]:

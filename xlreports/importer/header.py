@@ -75,3 +75,14 @@ def read_meta(lines: Sequence[Sequence[object]]) -> tuple[str | None, str | None
             if unit is None and (match := _UNIT.search(text)):
                 unit = contract.normalize_name(match["unit"])
     return department, unit
+
+
+def locate(grid: Sequence[Sequence[object]], header: int) -> tuple[dict[str, int], int, str | None, str | None]:
+    """Columns (with a second header row merged in), the first data row, 部门名称 and unit."""
+    mapping = header_columns(grid[header])
+    start = header + 1
+    if start < len(grid) and (extra := sub_header(mapping, grid[start])):
+        mapping.update(extra)
+        start += 1
+    department, unit = read_meta(grid[:header])
+    return mapping, start, department, unit

@@ -18,9 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import contract
-from ..amounts import NotANumber, parse_amount
+from ..amounts import NotANumber, format_number, parse_amount
 from ..compute.reconcile import differs, mismatch_message
-from ..load.tables import format_number
 from ..problems import Problems
 from .cells import clean_text
 from .records import (

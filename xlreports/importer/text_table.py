@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..problems import Problems
-from .header import header_columns, is_header, read_meta, sub_header
+from .header import header_columns, is_header, locate
 from .records import SourceRow, SourceTable
 
 ENCODINGS = ("utf-8-sig", "gb18030")
@@ -40,12 +40,7 @@ def read_text_table(path: Path, problems: Problems) -> SourceTable | None:
         problems.error(f"{path.name} 中找不到表头行",
                        expected="一行写有 项目名称（资金使用单位）、总计、财政拨款、绩效目标、绩效指标 等列名，列之间用制表符分隔")
         return None
-    mapping = header_columns(grid[header])
-    start = header + 1
-    if start < len(grid) and (extra := sub_header(mapping, grid[start])):
-        mapping.update(extra)
-        start += 1
-    department, unit = read_meta(grid[:header])
+    mapping, start, department, unit = locate(grid, header)
     rows = _rows(grid, start, mapping, problems)
     columns = tuple(sorted(mapping, key=mapping.get))
     return SourceTable(path, department, unit, rows, columns)

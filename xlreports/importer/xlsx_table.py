@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import contract
 from ..load.xlsx_parts import XlsxParts, cell_name, column_letters
 from ..problems import Problems
-from .header import header_columns, is_header, read_meta, sub_header
+from .header import header_columns, is_header, locate
 from .records import AMOUNTS, SourceRow, SourceTable
 
 HEADER_SEARCH_ROWS = 30
@@ -51,12 +51,7 @@ def read_xlsx_table(path: Path, problems: Problems) -> SourceTable | None:
 
 
 def _table(path: Path, sheet: str, grid: list[list[object]], header: int, problems: Problems) -> SourceTable:
-    mapping = header_columns(grid[header])
-    start = header + 1
-    if start < len(grid) and (extra := sub_header(mapping, grid[start])):
-        mapping.update(extra)
-        start += 1
-    department, unit = read_meta(grid[:header])
+    mapping, start, department, unit = locate(grid, header)
     letters = {key: column_letters(col) for key, col in mapping.items()}
     parts = XlsxParts.open(path)
     try:

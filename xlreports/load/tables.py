@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 
 from .. import contract
+from ..amounts import format_number
 from ..problems import Problems
 from .workbook import RawSheet, RawWorkbook
 from .xlsx_parts import cell_name, column_letters
@@ -221,10 +222,3 @@ def _text(value: object, percent: bool) -> str | None:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value).strip()
-
-
-def format_number(value: float) -> str:
-    """``3000.0`` → ``3000``, ``0.1 + 0.2`` → ``0.3``: the shortest text Excel would show."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.15g}"

@@ -10,7 +10,8 @@ into a file.  ``docs/templates.md`` documents the markup for template authors.
 """
 
 from .engine import render
+from .reader import load_template
 from .sheet import Cell, Sheet
-from .template import Template, load_template
+from .template import Template
 
 __all__ = ["Cell", "Sheet", "Template", "load_template", "render"]

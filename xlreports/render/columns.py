@@ -11,32 +11,19 @@ widths, validations, the print area and ``xl:merge`` rules are re-pointed alike.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from ..problems import TemplateError
-from .expressions import ExpressionError
 from .formulas import Formula, Ref
+from .layout import evaluate_items
 from .template import Area, ColumnBlock, MergeRule, TemplateCell, TemplateSheet, Validation
 
 
 def expand_columns(sheet: TemplateSheet, scope: Mapping[str, Any]) -> TemplateSheet:
     """``sheet`` with every column block repeated for its items (right-most block first)."""
     for block in sorted(sheet.col_blocks, key=lambda b: b.first, reverse=True):
-        sheet = _Expansion(sheet, block, _items(block, scope)).sheet()
+        sheet = _Expansion(sheet, block, evaluate_items(block.items, scope, block.where)).sheet()
     return sheet
-
-
-def _items(block: ColumnBlock, scope: Mapping[str, Any]) -> list[Any]:
-    try:
-        items = block.items(dict(scope))
-    except ExpressionError as exc:
-        raise TemplateError(str(exc), cell=block.where) from None
-    if items is None:
-        return []
-    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
-        raise TemplateError(f"xl:each 的 items 必须是列表（实际是 {type(items).__name__}）", cell=block.where)
-    return list(items)
 
 
 class _Expansion:

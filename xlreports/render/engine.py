@@ -19,6 +19,7 @@ nothing becomes ``0``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterator, Mapping
@@ -29,7 +30,7 @@ from ..problems import TemplateError
 from .columns import expand_columns, remap_parsed
 from .expressions import ExpressionError
 from .formulas import Formula, Ref, area_text, runs
-from .layout import Bound, Layout, expand
+from .layout import Bound, Layout, evaluate_items, expand
 from .merges import MergePlan, MergePlanner
 from .rowheight import HeightEstimator
 from .sheet import Cell, DataValidation, Page, Row, Sheet
@@ -55,14 +56,14 @@ def _instances(sheet: TemplateSheet, context: Mapping[str, Any]) -> list[tuple[s
     if sheet.repeat is None:
         return [(sheet.name, context)]
     repeat = sheet.repeat
-    try:
-        result = []
-        for k, item in enumerate(repeat.items(context) or []):
-            scope = {**context, repeat.var: item}
+    result = []
+    for k, item in enumerate(evaluate_items(repeat.items, context, repeat.where)):
+        scope = {**context, repeat.var: item}
+        try:
             name = repeat.name(scope).strip() if repeat.name else ""
-            result.append((name or f"{sheet.name}{k + 1}", scope))
-    except ExpressionError as exc:
-        raise TemplateError(str(exc), cell=repeat.where) from None
+        except ExpressionError as exc:
+            raise TemplateError(str(exc), cell=repeat.where) from None
+        result.append((name or f"{sheet.name}{k + 1}", scope))
     return result
 
 
@@ -233,29 +234,17 @@ class _SheetRenderer:
         return result
 
     def _page(self) -> Page:
+        """The template's page setup with its areas and breaks mapped to output rows."""
         source = self.sheet.page
-        page = Page(
-            orientation=source.orientation,
-            paper_size=source.paper_size,
-            fit_width=source.fit_width if source.fit_to_page else None,
-            fit_height=source.fit_height if source.fit_to_page else None,
-            scale=source.scale,
-            margins=dict(source.margins),
-            center_horizontally=source.center_horizontally,
-            center_vertically=source.center_vertically,
-            header=source.header,
-            footer=source.footer,
-            gridlines=source.gridlines,
-        )
+        page = dataclasses.replace(source, margins=dict(source.margins), print_area=None, repeat_rows=None,
+                                   repeat_cols=None, row_breaks=[])
         if source.print_area:
             r1, c1, r2, c2 = source.print_area
             span = self._span(r1, r2)
             if span:
                 page.print_area = (span[0], c1 - 1, span[1], c2 - 1)
         if source.repeat_rows:
-            span = self._span(*source.repeat_rows)
-            if span:
-                page.repeat_rows = span
+            page.repeat_rows = self._span(*source.repeat_rows)
         if source.repeat_cols:
             page.repeat_cols = (source.repeat_cols[0] - 1, source.repeat_cols[1] - 1)
         breaks = {o + 1 for q in source.row_breaks for o in self.layout.all_rows_of(q)}

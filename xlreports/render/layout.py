@@ -162,18 +162,26 @@ def _expand(block: Block, scope: Mapping[str, Any], path: tuple[int, ...], layou
             row += 1
 
 
-def _iterations(block: Block, scope: Mapping[str, Any], loop: Loop | None) -> list[tuple[Mapping[str, Any], Loop | None]]:
+def evaluate_items(items, scope: Mapping[str, Any], where: str) -> list[Any]:
+    """The list an ``xl:each`` / ``xl:sheet`` repeats over; anything but a list is a template error."""
     try:
-        if block.kind == "if":
-            return [(scope, loop)] if block.test(scope) else []
-        items = block.items(scope)
+        value = items(scope)
     except ExpressionError as exc:
-        raise TemplateError(str(exc), cell=block.where) from None
-    if items is None:
+        raise TemplateError(str(exc), cell=where) from None
+    if value is None:
         return []
-    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
-        raise TemplateError(f"xl:each 的 items 必须是列表（实际是 {type(items).__name__}）", cell=block.where)
-    items = list(items)
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise TemplateError(f"items 必须是列表（实际是 {type(value).__name__}）", cell=where)
+    return list(value)
+
+
+def _iterations(block: Block, scope: Mapping[str, Any], loop: Loop | None) -> list[tuple[Mapping[str, Any], Loop | None]]:
+    if block.kind == "if":
+        try:
+            return [(scope, loop)] if block.test(scope) else []
+        except ExpressionError as exc:
+            raise TemplateError(str(exc), cell=block.where) from None
+    items = evaluate_items(block.items, scope, block.where)
     result = []
     for k, item in enumerate(items):
         inner_loop = Loop(k, len(items), loop)

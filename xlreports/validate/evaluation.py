@@ -10,8 +10,8 @@ import re
 import unicodedata
 
 from .. import contract
-from ..amounts import NotANumber, is_known_unit, parse_amount
-from ..load.tables import KeyValues, Table, format_number
+from ..amounts import NotANumber, format_number, is_known_unit, parse_amount
+from ..load.tables import KeyValues, Table
 from ..model import Evaluation, GradeBand, Info
 from ..problems import Problems
 from .eval_indicators import SPENDING, validate_eval_indicators

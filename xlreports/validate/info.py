@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .. import contract
-from ..amounts import NotANumber, is_known_unit, parse_amount
-from ..load.tables import KeyValues, format_number
+from ..amounts import NotANumber, format_number, is_known_unit, parse_amount
+from ..load.tables import KeyValues
 from ..model import Info
 from ..problems import Problems
 
