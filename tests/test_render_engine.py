@@ -385,3 +385,24 @@ def test_a_failing_form_leaves_no_output_at_all(root, tmp_path):
     report = build(sample, tmp_path / "out", templates)
     assert report.failed and "分地市绩效目标表.xlsx!分地市绩效目标表!D5" in str(report.problems.errors[0])
     assert not (tmp_path / "out").exists() or not any(p.is_file() for p in (tmp_path / "out").rglob("*"))
+
+
+def test_dataclass_fields_and_properties_stay_sandboxed(tmp_path):
+    """The fast path for dataclass fields still refuses private names and unsafe attributes."""
+    from dataclasses import dataclass
+
+    @dataclass
+    class Item:
+        name: str
+        _secret: str = "s"
+
+        @property
+        def label(self) -> str:
+            return self.name.upper()
+
+    ok = make_template(tmp_path / "ok.xlsx", {"A1": "{{ i.name }}", "B1": "{{ i.label }}"})
+    sheet = render_one(ok, {"i": Item("abc")})
+    assert (sheet.value(0, 0), sheet.value(0, 1)) == ("abc", "ABC")
+    for expression in ("{{ i._secret }}", "{{ i.__class__ }}", "{{ i.__dataclass_fields__ }}"):
+        with pytest.raises(TemplateError):
+            render_one(make_template(tmp_path / "bad.xlsx", {"A1": expression}), {"i": Item("abc")})

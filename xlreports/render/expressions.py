@@ -83,6 +83,20 @@ def compile_value(source: str, env: SandboxedEnvironment | None = None) -> Evalu
     return evaluate
 
 
+# (type, attribute) pairs that are plain dataclass fields: the sandbox allowed them once, and a field
+# of a given dataclass is the same kind of value every time, so later reads skip its generic checks.
+_FIELDS: dict[tuple[type, str], bool] = {}
+
+
+def _is_field(value: Any, name: str) -> bool:
+    kind = type(value)
+    known = _FIELDS.get((kind, name))
+    if known is None:
+        fields = getattr(kind, "__dataclass_fields__", None)
+        known = _FIELDS[(kind, name)] = bool(fields) and name in fields and not name.startswith("_")
+    return known
+
+
 def _dotted(env: SandboxedEnvironment, source: str, root: str, names: list[str]) -> Evaluator:
     getattr_ = env.getattr
 
@@ -92,6 +106,9 @@ def _dotted(env: SandboxedEnvironment, source: str, root: str, names: list[str])
         except KeyError:
             raise ExpressionError(f"表达式「{source}」中的名称 {root} 未定义") from None
         for name in names:
+            if _is_field(value, name):
+                value = getattr(value, name)
+                continue
             value = getattr_(value, name)
             if isinstance(value, Undefined):
                 raise ExpressionError(f"表达式「{source}」中没有属性 {name}")

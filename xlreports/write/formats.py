@@ -80,6 +80,7 @@ class FormatCache:
     def __init__(self, workbook) -> None:
         self.workbook = workbook
         self._formats: dict[Style, Any] = {}
+        self._by_id: dict[int, tuple[Style, Any]] = {}  # styles are shared objects: skip hashing 27 fields
 
     def blank(self):
         """A format with nothing set, for a cell that only carries its row's height."""
@@ -88,7 +89,11 @@ class FormatCache:
     def get(self, style: Style | None):
         if style is None:
             return None
+        known = self._by_id.get(id(style))
+        if known is not None and known[0] is style:
+            return known[1]
         fmt = self._formats.get(style)
         if fmt is None:
             fmt = self._formats[style] = self.workbook.add_format(format_properties(style))
+        self._by_id[id(style)] = (style, fmt)
         return fmt
