@@ -109,6 +109,8 @@ def test_dropped_connection_then_rerun_sends_the_rest_once(mail_project, smtp_se
     assert first.code == 1
     assert handler.accepted == 7
     assert "已停止发送" in first.out
+    unsent = first.out.split("因发送停止而没有发送的收件人")[1].split("发送记录：")[0]
+    assert unsent.count("@example.gov.cn") == 13  # the 9th to the 21st; the 8th failed while being sent
     assert first.sleeps, "the dropped connection is retried with back-off"
     assert sum(first.sleeps) <= 300
     statuses = [e["status"] for e in ledger(mail_project).values()]
@@ -139,6 +141,18 @@ def test_refused_address_is_reported_and_retried_alone(mail_project, smtp_server
     assert rerun.code == 0
     assert counts(handler) == dict.fromkeys(CITIES, 1)
     assert "发送 1 封邮件" in rerun.out
+
+
+def test_refused_cc_is_reported_but_not_resent(mail_project, smtp_server):
+    smtp_server.handler.refuse[CC["广州"]] = "550 5.1.1 No such user"
+    result = run_send(mail_project, smtp_server.env())
+    assert result.code == 1
+    assert counts(smtp_server.handler) == dict.fromkeys(CITIES, 1)
+    assert f"部分地址被拒收（{CC['广州']}：550 5.1.1 No such user）" in result.out
+    entry = ledger(mail_project)[unit("广州")]
+    assert entry["status"] == "sent" and entry["refused"] == {CC["广州"]: "550 5.1.1 No such user"}
+    assert run_send(mail_project, smtp_server.env()).code == 0
+    assert counts(smtp_server.handler) == dict.fromkeys(CITIES, 1)
 
 
 def test_temporary_failure_is_retried_and_arrives_once(mail_project, smtp_server):

@@ -32,6 +32,7 @@ class Result:
     sent: list[Item] = field(default_factory=list)
     skipped: list[Item] = field(default_factory=list)
     failed: list[tuple[Item, str]] = field(default_factory=list)
+    unsent: list[Item] = field(default_factory=list)   # not tried: the run stopped before them
     changed: list[Item] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)   # sent, but some addresses refused it
     warnings: list[str] = field(default_factory=list)  # sent, with something worth knowing
@@ -40,7 +41,7 @@ class Result:
     @property
     def ok(self) -> bool:
         """Everything sent or skipped, and every address reached."""
-        return not self.failed and not self.changed and not self.refused and self.stopped is None
+        return not (self.failed or self.unsent or self.changed or self.refused) and self.stopped is None
 
 
 def recipient_label(delivery: Delivery) -> str:
@@ -83,7 +84,7 @@ def print_plan(items: list[Item], out: TextIO) -> None:
 
 
 def print_result(result: Result, out: TextIO) -> None:
-    rows = [("已发送", len(result.sent)), ("已跳过（此前已发送）", len(result.skipped)), ("失败", len(result.failed))]
+    rows = [("已发送", len(result.sent)), ("已跳过（此前已发送）", len(result.skipped)), ("失败", len(result.failed) + len(result.unsent))]
     if result.changed:
         rows.append(("文件已变更（未重发）", len(result.changed)))
     width = max(display_width(name) for name, _ in rows) + 2
@@ -96,6 +97,10 @@ def print_result(result: Result, out: TextIO) -> None:
         print("失败的收件人：", file=out)
         for item, reason in result.failed:
             print(f"  {item.label}：{reason}", file=out)
+    if result.unsent:
+        print("因发送停止而没有发送的收件人（重新运行即可继续，已发出的不会重复）：", file=out)
+        for item in result.unsent:
+            print(f"  {item.label}", file=out)
     if result.changed:
         print("文件在发送后已变更、没有重新发送的收件人（确认后加 --resend 重新发送）：", file=out)
         for item in result.changed:

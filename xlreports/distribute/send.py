@@ -256,13 +256,11 @@ def _deliver(queue: list[tuple[Item, Texts]], config: SmtpConfig, ledger: Ledger
     def on_retry(reason: str, delay: float, attempt: int) -> None:
         progress.note(f"  {reason}：{delay:g} 秒后重试（第 {attempt} 次）")
 
-    started = 0
     try:
         with Mailer(config, retry, on_retry) as mailer:
             mailer.check()
             for item, text in queue:
                 progress.start(item.label)
-                started += 1
                 status = _deliver_one(item, text, config, ledger, mailer, result)
                 progress.step(status, item.label)
                 if result.stopped:
@@ -274,9 +272,7 @@ def _deliver(queue: list[tuple[Item, Texts]], config: SmtpConfig, ledger: Ledger
     finally:
         progress.finish()
     handled = {id(i) for i in result.sent} | {id(i) for i, _ in result.failed}
-    for item, _ in queue:
-        if id(item) not in handled:
-            result.failed.append((item, "未发送（发送已停止）"))
+    result.unsent = [item for item, _ in queue if id(item) not in handled]
 
 
 def _deliver_one(item: Item, text: Texts, config: SmtpConfig, ledger: Ledger, mailer: Mailer,
@@ -300,10 +296,11 @@ def _deliver_one(item: Item, text: Texts, config: SmtpConfig, ledger: Ledger, ma
         raise
     # Recorded first, before anything else: the server has accepted the message.
     if outcome.sent:
+        result.sent.append(item)
         try:
             _record(ledger, item, "sent", refused=outcome.refused, uncertain=outcome.uncertain)
-        finally:
-            result.sent.append(item)
+        except LedgerError as exc:
+            raise LedgerError(f"{exc}；{item.label} 的邮件已发出，但没有记下来（再次运行会再发一次）") from exc
         if outcome.refused:
             detail = "；".join(f"{a}：{r}" for a, r in outcome.refused.items())
             result.refused.append(f"{item.label}：部分地址被拒收（{detail}），其余地址已收到")
