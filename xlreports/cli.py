@@ -79,7 +79,31 @@ def _parser() -> argparse.ArgumentParser:
                          help="保存的填报工作簿（默认：input/<部门名称>.xlsx）")
     imports.add_argument("--force", action="store_true", help="文件已存在时覆盖")
     imports.set_defaults(run=_import)
+    _add_send(commands)
     return parser
+
+
+def _add_send(commands) -> None:
+    send = commands.add_parser(
+        "send", help="把输出文件夹中的文件用邮件发给各收件单位（每个收件人只发一次）",
+        description="按填报工作簿的「收件人」工作表，把 output/<工作簿名>/ 中属于各地市的文件发给各收件单位。"
+                    "发送记录保存在输出文件夹的 发送记录.json 中，再次运行只发送还没有发出的邮件。")
+    send.add_argument("output_dir", type=Path, metavar="OUTPUT_DIR", help="一个工作簿的输出文件夹，例如 output/资金名称")
+    send.add_argument("--recipients", type=Path, metavar="WORKBOOK",
+                      help="包含「收件人」工作表的工作簿（默认：input/ 中与输出文件夹同名的工作簿）")
+    send.add_argument("--dry-run", action="store_true",
+                      help="只列出发送计划并把邮件写成 .eml 预览（邮件预览/），不连接邮件服务器")
+    send.add_argument("--resend", action="store_true", help="重新发送发出后文件已改变的邮件")
+    send.add_argument("--config", type=Path, metavar="FILE", help="邮件服务器设置文件（默认：当前文件夹的 xlreports-mail.toml）")
+    send.add_argument("--templates", type=Path, metavar="DIR", help="使用这个文件夹中的 mail/ 邮件模板（默认：自带模板）")
+    send.set_defaults(run=_send)
+
+
+def _send(args) -> int:
+    from .distribute.send import SendOptions, send
+
+    return send(SendOptions(args.output_dir, recipients=args.recipients, dry_run=args.dry_run, resend=args.resend,
+                            config=args.config, templates=args.templates))
 
 
 def _inputs(paths: list[Path]) -> list[Path] | None:

@@ -163,7 +163,7 @@ RECIPIENT_SHEET = SheetSpec(
         Column("city", "地市", doc="地市：该收件人收到这个地市的文件"),
         Column("email", "邮箱", required=True, doc="收件邮箱，多个用分号分隔"),
         Column("cc", "抄送", doc="抄送邮箱，多个用分号分隔"),
-        Column("attachments", "附件", doc="另外附上的文件名（可选），多个用分号分隔"),
+        Column("attachments", "附件", doc="另外附上的文件（可选）：相对于输出文件夹的路径，多个用分号分隔"),
     ),
     doc="收件人：每行一个收件单位。",
 )

@@ -120,6 +120,7 @@ class Recipient:
     city_key: str | None = None
     attachments: list[str] = field(default_factory=list)
     row: int = 0
+    cells: dict[str, str] = field(default_factory=dict)  # column key → cell address on this row ("B5")
 
 
 @dataclass

@@ -36,5 +36,6 @@ def validate_recipients(table: Table, problems: Problems) -> list[Recipient]:
                                    expected="例如 name@example.gov.cn，多个地址用分号分隔")
         files = [part.strip() for part in re.split(r"[;；\n]+", attachments[i] or "") if part.strip()]
         recipients.append(Recipient(unit=units[i], emails=to, cc=split_list(ccs[i]), city=cities[i],
-                                    city_key=city_key(cities[i]), attachments=files, row=table.rows[i]))
+                                    city_key=city_key(cities[i]), attachments=files, row=table.rows[i],
+                                    cells={key: table.cell(key, i) for key in table.letters}))
     return recipients
