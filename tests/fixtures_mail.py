@@ -1,9 +1,9 @@
 """Fixtures for the distribute tests: the seed-001 project and a real SMTP server on 127.0.0.1.
 
-:func:`make_mail_project` lays out what ``xlreports build`` will produce for seed 001 (2020 Guangdong
-reserve fund, 21 cities): ``input/<fund>.xlsx`` with 文件信息, 资金分配 (附件2 of the seed) and
-收件人, and ``output/<fund>/地市/<city>.xlsx`` as small real workbooks with distinct content.  When
-the build can produce the per-city files itself, replace :func:`write_city_files` by a build.
+:func:`make_mail_project` lays out a project for seed 001 (2020 Guangdong reserve fund, 21 cities):
+``input/<fund>.xlsx`` is the bundled sample workbook with the test's 「收件人」, and
+``output/<fund>/地市/<city>.xlsx`` are the per-city files ``xlreports build`` made from it (built once
+per test session, copied into each test).
 
 :class:`MailServer` is an aiosmtpd server on a free port whose handler stores every message per
 recipient and can be told to fail: refuse an address (5xx), answer 4xx a number of times, drop the
@@ -12,7 +12,9 @@ connection at DATA, require a login.
 
 from __future__ import annotations
 
+import shutil
 import socket
+import tempfile
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,7 +23,9 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
 FUND = "2020年度工业和信息化预留资金"
+SAMPLE = ROOT / "input" / f"{FUND}.xlsx"
 SENDER = "广东省工业和信息化厅 <sender@example.gov.cn>"
 DIRECTIONS = ("企业情况综合", "支持先进制造业集群培育")
 
@@ -73,19 +77,11 @@ def recipient_rows(attachments: dict[str, str] | None = None) -> list[list[objec
 
 
 def write_input(path: Path, recipients: list[list[object]]) -> Path:
-    from openpyxl import Workbook
+    """The bundled seed-001 workbook with its 「收件人」 replaced by ``recipients``."""
+    from openpyxl import load_workbook
 
-    book = Workbook()
-    book.remove(book.active)
-    info = book.create_sheet("文件信息")
-    for row in (["字段", "值"], ["资金名称", FUND], ["年度", 2020]):
-        info.append(row)
-    allocations = book.create_sheet("资金分配")
-    allocations.append(["地区（单位）", "资金方向", "金额（万元）"])
-    for city, (general, cluster, _) in CITIES.items():
-        allocations.append([unit(city), DIRECTIONS[0], general])
-        if cluster is not None:
-            allocations.append([unit(city), DIRECTIONS[1], cluster])
+    book = load_workbook(SAMPLE)
+    del book["收件人"]
     sheet = book.create_sheet("收件人")
     for row in recipients:
         sheet.append(row)
@@ -112,15 +108,25 @@ def write_city_file(path: Path, city: str, note: str = "") -> Path:
     return path
 
 
-def write_city_files(output_dir: Path) -> None:
-    for city in CITIES:
-        write_city_file(output_dir / "地市" / f"{city}.xlsx", city)
+_BUILT: list[Path] = []
+
+
+def built_output() -> Path:
+    """``output/<fund>/`` of seed 001, built by ``xlreports build`` once per test session."""
+    if not _BUILT:
+        from xlreports.build import build
+
+        out = Path(tempfile.mkdtemp(prefix="xlreports-mail-"))
+        report = build(SAMPLE, out, ROOT / "templates")
+        assert not report.failed and len(report.city_files) == 21, [str(p) for p in report.problems]
+        _BUILT.append(out / FUND)
+    return _BUILT[0]
 
 
 def make_mail_project(root: Path, recipients: list[list[object]] | None = None) -> MailProject:
     workbook = write_input(root / "input" / f"{FUND}.xlsx", recipients or recipient_rows())
     output_dir = root / "output" / FUND
-    write_city_files(output_dir)
+    shutil.copytree(built_output(), output_dir)
     return MailProject(root, workbook, output_dir)
 
 

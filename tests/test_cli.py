@@ -187,3 +187,15 @@ def test_import_of_an_unreadable_table_fails_cleanly(tmp_path):
     assert "错误：第3行：项目「甲」的绩效指标：第1个指标缺少「年度指标值:」" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert not (tmp_path / "out.xlsx").exists() and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_rebuilding_unchanged_input_gives_identical_files(root, tmp_path):
+    """「xlreports send」 hashes the files it sent: a rebuild of unchanged input must not look like a change."""
+    sample = root / "input" / "2020年度工业和信息化预留资金.xlsx"
+    first = run("build", str(sample), "-o", str(tmp_path / "a"), cwd=tmp_path)
+    second = run("build", str(sample), "-o", str(tmp_path / "b"), cwd=tmp_path)
+    assert first.returncode == second.returncode == 0
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.xlsx"))
+    assert len(files) == 27
+    for name in files:
+        assert digest(tmp_path / "a" / name) == digest(tmp_path / "b" / name), name

@@ -11,6 +11,7 @@ totals of its own: these are the files that are emailed.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,7 +73,10 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
                     cities.append((f"{_file_safe(city.key)}.xlsx", sheets))
         if write:
             target = outdir / data.name
-            with Outputs() as outputs:
+            # stamped with the input's modification time: rebuilding unchanged input gives identical files,
+            # so that 「xlreports send」 sees which files really changed
+            created = dt.datetime.fromtimestamp(int(source.stat().st_mtime))
+            with Outputs(created) as outputs:
                 for file_name, sheets in rendered:
                     report.outputs.append(_write(outputs, sheets, target / file_name, report))
                 for file_name, sheets in cities:

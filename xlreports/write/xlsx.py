@@ -38,9 +38,9 @@ class WriteError(Exception):
     """Content that Excel cannot hold, with the output cell and the template cell it came from."""
 
 
-def write_workbook(sheets: list[Sheet], path: Path) -> list[str]:
+def write_workbook(sheets: list[Sheet], path: Path, created: dt.datetime | None = None) -> list[str]:
     """Write ``sheets`` to ``path`` atomically; returns warnings (in Chinese) about Excel limits."""
-    with Outputs() as outputs:
+    with Outputs(created) as outputs:
         warnings = outputs.write(sheets, path)
     return warnings
 
@@ -52,14 +52,16 @@ class Outputs:
     output folder never holds a broken file nor a partial set of forms.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, created: dt.datetime | None = None) -> None:
+        """``created`` is stamped into every file; the same date gives the same bytes for the same sheets."""
         self.pending: list[tuple[Path, Path]] = []
+        self.created = created or dt.datetime(2000, 1, 1)
 
     def write(self, sheets: list[Sheet], path: Path) -> list[str]:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.stem}.{os.getpid()}.{len(self.pending)}.tmp")
         self.pending.append((temporary, path))
-        return _write(sheets, temporary)
+        return _write(sheets, temporary, self.created)
 
     def __enter__(self) -> Outputs:
         return self
@@ -73,7 +75,7 @@ class Outputs:
                 temporary.unlink(missing_ok=True)
 
 
-def _write(sheets: list[Sheet], path: Path) -> list[str]:
+def _write(sheets: list[Sheet], path: Path, created: dt.datetime) -> list[str]:
     import xlsxwriter  # deferred: only writing needs it
 
     options: dict[str, Any] = {
@@ -86,6 +88,7 @@ def _write(sheets: list[Sheet], path: Path) -> list[str]:
     if font:
         options["default_format_properties"] = {"font_name": font[0], "font_size": font[1]}
     workbook = xlsxwriter.Workbook(str(path), options)
+    workbook.set_properties({"created": created})
     formats = FormatCache(workbook)
     warnings: list[str] = []
     try:
