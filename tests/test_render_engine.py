@@ -406,3 +406,30 @@ def test_dataclass_fields_and_properties_stay_sandboxed(tmp_path):
     for expression in ("{{ i._secret }}", "{{ i.__class__ }}", "{{ i.__dataclass_fields__ }}"):
         with pytest.raises(TemplateError):
             render_one(make_template(tmp_path / "bad.xlsx", {"A1": expression}), {"i": Item("abc")})
+
+
+def test_overlapping_merges_are_a_template_error(tmp_path):
+    """A group merge down column B crossing the template's merge B2:C2 of each copy: Excel would reject it."""
+    template = make_template(tmp_path / "overlap.xlsx", {"B2": "{{ r.kind }}"},
+                             {"B2": 'xl:each(items="rows" var="r")\nxl:merge'}, merges=["B2:C2"])
+    with pytest.raises(TemplateError, match="合并区域相互重叠"):
+        render_one(template, {"rows": [{"kind": "a"}, {"kind": "a"}]})
+
+
+@pytest.mark.parametrize(
+    "areas",
+    [
+        [(0, 0, 2, 0), (1, 0, 1, 1)],   # a top-left inside an earlier area
+        [(1, 1, 1, 2), (0, 0, 2, 2)],   # an earlier top-left inside a later area
+        [(0, 0, 0, 1), (0, 0, 1, 0)],   # the same top-left twice
+        [(0, 1, 1, 1), (1, 0, 1, 2)],   # crossing
+    ],
+)
+def test_overlap_cases(areas):
+    from xlreports.render.merges import MergePlan, _index
+
+    with pytest.raises(TemplateError, match="合并区域相互重叠"):
+        _index(MergePlan(areas=list(areas)), "t.xlsx", "表")
+    plan = MergePlan(areas=[(0, 0, 1, 1), (0, 2, 0, 3), (2, 0, 2, 3)])
+    _index(plan, "t.xlsx", "表")
+    assert plan.is_covered(1, 1) and not plan.is_covered(0, 0) and plan.span(0, 2) == (0, 3)

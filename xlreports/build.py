@@ -12,10 +12,14 @@ totals of its own: these are the files that are emailed.
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .problems import InputError, Problems, TemplateError
+from .timing import Timings
 
 INPUT_PATTERNS = ("*.xlsx", "*.xlsm", "*.xls")
 SPLIT_CITY = "地市"
@@ -30,6 +34,7 @@ class BuildReport:
     problems: Problems = field(default_factory=Problems)
     failed: bool = False
     forms: int = 0
+    timings: Timings = field(default_factory=Timings)
 
 
 def find_inputs(folder: Path) -> list[Path]:
@@ -46,14 +51,16 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
     """
     from .compute import build_context, city_keys
     from .forms import load_forms
-    from .render import render
     from .validate import read_input
     from .write import Outputs, WriteError
 
     report = BuildReport(source)
+    timings = report.timings
     try:
-        data = read_input(source, report.problems)
-        context = build_context(data, report.problems)
+        with timings.phase("load"):
+            data = read_input(source, report.problems)
+        with timings.phase("compute"):
+            context = build_context(data, report.problems)
         report.problems.raise_if_errors()
         all_forms = load_forms(templates)
         forms = [form for form in all_forms if form.applies(context)]
@@ -61,28 +68,27 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
         for form in forms:
             for warning in form.template.warnings:
                 report.problems.warning(warning)
-        rendered = [(form.file_name(context), render(form.template, context)) for form in forms]
-        cities = []
+        target = outdir / data.name
+        jobs = [Job(target / form.file_name(context), partial(_province_sheets, form, context)) for form in forms]
         if split == SPLIT_CITY or (split == "auto" and data.allocations):
             city_forms = [form for form in all_forms if form.split == SPLIT_CITY]
-            for city in city_keys(data):
-                city_context = build_context(data, Problems(), city=city.key)
-                sheets = [sheet for form in city_forms if form.applies(city_context)
-                          for sheet in render(form.template, city_context)]
-                if sheets:
-                    cities.append((f"{_file_safe(city.key)}.xlsx", sheets))
-        if write:
-            target = outdir / data.name
-            # stamped with the input's modification time: rebuilding unchanged input gives identical files,
-            # so that 「xlreports send」 sees which files really changed
-            created = dt.datetime.fromtimestamp(int(source.stat().st_mtime))
-            with Outputs(created) as outputs:
-                for file_name, sheets in rendered:
-                    report.outputs.append(_write(outputs, sheets, target / file_name, report))
-                for file_name, sheets in cities:
-                    report.city_files.append(_write(outputs, sheets, target / CITY_FOLDER / file_name, report))
-            if cities:
-                _remove_stale(target / CITY_FOLDER, report.city_files)
+            jobs += [Job(target / CITY_FOLDER / f"{_file_safe(city.key)}.xlsx",
+                         partial(_city_sheets, city_forms, data, context, city), city=True)
+                     for city in city_keys(data)]
+        if not write:
+            with timings.phase("render"):
+                for job in jobs:
+                    job.sheets()  # planning checks the templates against the data
+            return report
+        # stamped with the input's modification time: rebuilding unchanged input gives identical files,
+        # so that 「xlreports send」 sees which files really changed
+        created = dt.datetime.fromtimestamp(int(source.stat().st_mtime))
+        with Outputs(created) as outputs:
+            for job in jobs:
+                if _run(job, outputs, report):
+                    (report.city_files if job.city else report.outputs).append(job.path)
+        if any(job.city for job in jobs):
+            _remove_stale(target / CITY_FOLDER, report.city_files)
     except InputError:
         report.failed = True
     except (TemplateError, WriteError) as exc:
@@ -93,10 +99,43 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
     return report
 
 
-def _write(outputs, sheets, path: Path, report: BuildReport) -> Path:
-    for warning in outputs.write(sheets, path):
+@dataclass
+class Job:
+    """One output file: its path, and how to make its sheets (planned only when it is written)."""
+
+    path: Path
+    sheets: Callable[[], list]
+    city: bool = False
+
+
+def _province_sheets(form, context) -> list:
+    from .render import render
+
+    return render(form.template, context)
+
+
+def _city_sheets(forms, data, context, city) -> list:
+    from .compute import city_context
+    from .render import render
+
+    narrowed = city_context(data, context, city)
+    return [sheet for form in forms if form.applies(narrowed) for sheet in render(form.template, narrowed)]
+
+
+def _run(job: Job, outputs, report: BuildReport) -> bool:
+    """Plan and write one file; False when it has no sheets (a city with nothing of its own)."""
+    timings = report.timings
+    with timings.phase("render"):
+        sheets = job.sheets()
+    if not sheets:
+        return False
+    for sheet in sheets:
+        sheet.source = timings.timed(sheet.source, "render")
+    start, rendering = time.perf_counter(), timings.get("render", 0.0)
+    for warning in outputs.write(sheets, job.path):
         report.problems.warning(warning)
-    return path
+    timings.add("write", time.perf_counter() - start - (timings.get("render", 0.0) - rendering))
+    return True
 
 
 def _remove_stale(folder: Path, written: list[Path]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 from .contract import LEVEL1, LEVEL2
@@ -34,6 +35,7 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=4096)
 def split_code(text: str | None) -> tuple[str | None, str | None]:
     """``"11-数量指标"`` → ``("11", "数量指标")``; ``"数量指标"`` → ``(None, "数量指标")``."""
     if text is None:
@@ -44,6 +46,7 @@ def split_code(text: str | None) -> tuple[str | None, str | None]:
     return None, text.strip()
 
 
+@lru_cache(maxsize=4096)
 def level1(text: str | None) -> Level | None:
     """The first level (产出指标 …) of ``text``, or ``None`` if it is not a known one."""
     code, name = split_code(text)
@@ -55,6 +58,7 @@ def level1(text: str | None) -> Level | None:
     return Level(found, LEVEL1[found]) if found else None
 
 
+@lru_cache(maxsize=4096)
 def level2(text: str | None) -> Level | None:
     """The second level (数量指标 …) of ``text``, or ``None`` if it is not a known one."""
     code, name = split_code(text)

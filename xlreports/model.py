@@ -36,16 +36,13 @@ class Indicator:
     level2_code: str | None = None
     level2_std: str | None = None
     row: int = 0
+    # as written, without a leading code: 1-产出指标 → 产出指标, 22-社会效益 → 社会效益
+    level1_name: str | None = field(init=False, default=None)
+    level2_name: str | None = field(init=False, default=None)
 
-    @property
-    def level1_name(self) -> str | None:
-        """一级指标 as written, without a leading code: ``1-产出指标`` → ``产出指标``."""
-        return split_code(self.level1)[1] or None
-
-    @property
-    def level2_name(self) -> str | None:
-        """二级指标 as written, without a leading code: ``22-社会效益`` → ``社会效益``."""
-        return split_code(self.level2)[1] or None
+    def __post_init__(self) -> None:
+        self.level1_name = split_code(self.level1)[1] or None
+        self.level2_name = split_code(self.level2)[1] or None
 
 
 @dataclass(slots=True)

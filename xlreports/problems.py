@@ -48,7 +48,12 @@ class Problem:
 
 
 def _show(value: object) -> str:
-    text = str(value)
+    if isinstance(value, float):
+        from .amounts import format_number
+
+        text = format_number(value)  # as Excel shows it: -1, not -1.0
+    else:
+        text = str(value)
     if len(text) > 60:
         text = text[:57] + "…"
     return f"「{text}」"

@@ -4,8 +4,8 @@
 filled in, plus the totals.  Templates never add numbers themselves; a formula cell shows the
 value computed here as its cached result, and the tests check LibreOffice agrees.
 
-With ``city``, the context holds only that city's allocations, tasks and targets (the per-city
-files), with totals of their own.
+:func:`city_context` narrows it to one city's allocations, tasks and targets (the per-city files),
+with totals of their own.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from .reconcile import reconcile, reconcile_parents
 from .targets import target_groups
 from .units import compute_units
 
-__all__ = ["build_context", "city_keys"]
+__all__ = ["City", "build_context", "city_context", "city_keys"]
 
 
 @dataclass(frozen=True)
@@ -44,28 +44,23 @@ def city_keys(data: InputData) -> list[City]:
     return [City(key, name) for key, name in cities.items()]
 
 
-def build_context(data: InputData, problems: Problems, city: str | None = None) -> dict[str, Any]:
-    checks = problems if city is None else Problems()  # a city's file repeats no province-wide warning
-    allocations = [a for a in data.allocations if city is None or a.city_key == city]
-    tasks = [t for t in data.city_tasks if city is None or t.city_key == city]
-    city_indicators = [i for i in data.indicators if i.city_key and (city is None or i.city_key == city)]
-
-    totals = compute_projects(data.projects, checks)
+def build_context(data: InputData, problems: Problems) -> dict[str, Any]:
+    """The context of the province's forms; every check of the workbook reports here."""
+    totals = compute_projects(data.projects, problems)
     leaves = [p for p in data.projects if not p.children]  # a parent's money is its rows' money
-    breakdown = compute_units(leaves, data.info[contract.INFO_STATED_TOTAL], checks)
-    table = allocation_table(allocations)
-    groups = task_groups(tasks)
-    targets = target_groups(city_indicators, allocations)
-    if city is None:
-        reconcile(leaves, breakdown, data.info[contract.INFO_UNIT], checks)
-        reconcile_parents(data.projects, data.info[contract.INFO_UNIT], checks)
-        check_allocations(data, table, checks)
-        check_cities(data, checks)
-        check_workloads(data, groups, targets, checks)
-    names = {c.key: c for c in city_keys(data)}
+    unit = data.info[contract.INFO_UNIT]
+    breakdown = compute_units(leaves, data.info[contract.INFO_STATED_TOTAL], problems)
+    table = allocation_table(data.allocations)
+    groups = task_groups(data.city_tasks)
+    targets = target_groups([i for i in data.indicators if i.city_key], data.allocations)
+    reconcile(leaves, breakdown, unit, problems)
+    reconcile_parents(data.projects, unit, problems)
+    check_allocations(data, table, problems)
+    check_cities(data, problems)
+    check_workloads(data, groups, targets, problems)
     return {
         "info": data.info,
-        "unit": data.info[contract.INFO_UNIT],
+        "unit": unit,
         "projects": data.projects,
         "indicator_projects": [p for p in data.projects if p.indicators],
         "totals": totals,
@@ -78,7 +73,22 @@ def build_context(data: InputData, problems: Problems, city: str | None = None) 
         "allocations": table,
         "task_groups": groups,
         "target_groups": targets,
-        "arrangement": arrangement(data.projects, table, data.info) if city is None and table else None,
-        "city": names.get(city) if city else None,
-        "evaluation": compute_evaluation(data.evaluation, checks) if data.evaluation and city is None else None,
+        "arrangement": arrangement(data.projects, table, data.info) if table else None,
+        "evaluation": compute_evaluation(data.evaluation, problems) if data.evaluation else None,
+        "city": None,
+    }
+
+
+def city_context(data: InputData, context: dict[str, Any], city: City) -> dict[str, Any]:
+    """``context`` narrowed to one city: its allocations, tasks and targets, with totals of their own."""
+    allocations = [a for a in data.allocations if a.city_key == city.key]
+    indicators = [i for i in data.indicators if i.city_key == city.key]
+    return {
+        **context,
+        "allocations": allocation_table(allocations),
+        "task_groups": task_groups([t for t in data.city_tasks if t.city_key == city.key]),
+        "target_groups": target_groups(indicators, allocations),
+        "arrangement": None,
+        "evaluation": None,
+        "city": city,
     }

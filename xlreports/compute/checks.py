@@ -63,9 +63,12 @@ def check_workloads(data: InputData, groups: list[TaskGroup], targets: list[Targ
     8.5万家次 (85,000). A city total is compared with the project-level indicator whose value has the
     same unit (万/亿 applied); when several have it, with those whose project names the same work.
     """
-    provincial = [(i, value) for i in data.indicators if not i.city_key
+    totals = _city_totals(groups, targets)
+    units = {total.unit for total in totals}
+    provincial = [(i, value) for i in data.indicators
+                  if not i.city_key and i.value and any(unit in i.value for unit in units)
                   if (value := parse_value(i.value)).number is not None and value.unit]
-    for city_total in _city_totals(groups, targets):
+    for city_total in totals:
         matches = [(i, v) for i, v in provincial if _base_unit(v.unit) == city_total.unit]
         if len(matches) > 1:
             matches = [(i, v) for i, v in matches if _related(i.project, city_total.label)]

@@ -1,5 +1,8 @@
 """Open an input workbook with pandas on the calamine engine and hand back its known sheets.
 
+The file is opened by pandas' calamine engine (``pd.ExcelFile``); each known sheet is then parsed
+once by calamine, which gives both its cells and its merged ranges.
+
 Officers' workbooks are taken as they really are: merged cells apply to every cell they cover
 (a unit name merged over its projects), formulas count by their stored result, and a formula
 without one is reported with its cell instead of being read as empty.  Files that are not
@@ -85,11 +88,10 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
             if spec.name in sheets:
                 problems.error(f"工作表「{sheet_name}」与「{sheets[spec.name].name}」重复，请只保留一个", sheet=sheet_name)
                 continue
-            frame = pd.read_excel(book, sheet_name=sheet_name, header=None, dtype=object,
-                                  keep_default_na=False, na_values=[])
-            grid = frame.to_numpy(dtype=object).tolist()
-            merges = book.book.get_sheet_by_name(sheet_name).merged_cell_ranges or []
-            _fill_merged(grid, merges)
+            # pandas opened the file with calamine; its sheet is parsed once for cells and merged ranges
+            sheet = book.book.get_sheet_by_name(sheet_name)
+            grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
+            _fill_merged(grid, sheet.merged_cell_ranges or [])
             sheets[spec.name] = RawSheet(sheet_name, spec, grid, parts.formulas_without_result(sheet_name))
     return RawWorkbook(path, sheets, parts)
 

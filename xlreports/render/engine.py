@@ -31,7 +31,7 @@ from .columns import expand_columns, remap_parsed
 from .expressions import ExpressionError
 from .formulas import Formula, Ref, area_text, runs
 from .layout import Bound, Layout, evaluate_items, expand
-from .merges import MergePlan, MergePlanner
+from .merges import COLUMN_BITS, MergePlan, MergePlanner
 from .rowheight import HeightEstimator
 from .sheet import Cell, DataValidation, Page, Row, Sheet
 from .template import Block, MergeRule, Template, TemplateCell, TemplateSheet
@@ -78,7 +78,7 @@ class _SheetRenderer:
         self._chains: dict[int, list[Block]] = {}
         self._cells: dict[tuple[int, int], TemplateCell] = {
             (cell.row, cell.col): cell for cells in sheet.cells.values() for cell in cells}
-        self._values: dict[tuple[int, int], Any] = {}  # merged columns' values, computed while planning
+        self._values: dict[int, Any] = {}  # merged columns' values, computed while planning (key: row << 14 | col)
         self.plan = MergePlan()
 
     def chain(self, row: int) -> list[Block]:
@@ -95,7 +95,8 @@ class _SheetRenderer:
 
     def planned(self) -> Sheet:
         sheet = self.sheet
-        planner = MergePlanner(sheet, self.layout, self.chain, self._merge_key, self.where)
+        formulas = {(c.row, c.col) for c in self._cells.values() if c.formula is not None or c.formula_text is not None}
+        planner = MergePlanner(sheet, self.layout, self.chain, self._merge_key, self.where, formulas)
         self.plan = planner.plan(self.template.name)
         return Sheet(
             name=self.name,
@@ -124,7 +125,7 @@ class _SheetRenderer:
         if cell.formula is not None or cell.formula_text is not None:
             return None
         value = self._value(cell, scope)
-        self._values[(o, col)] = value
+        self._values[o << COLUMN_BITS | col] = value
         return value
 
     # -- the rows, streamed ------------------------------------------------------------------------
@@ -132,22 +133,22 @@ class _SheetRenderer:
     def _rows(self) -> Iterator[Row]:
         sheet, plan = self.sheet, self.plan
         heights = HeightEstimator({c - 1: w for c, w in sheet.col_widths.items()}, sheet.default_col_width,
-                                  sheet.default_row_height, self.template.default_font, plan.spans)
+                                  sheet.default_row_height, self.template.default_font, plan.span)
         cells_by_row = sheet.cells
         row_heights = sheet.row_heights
         hidden_rows = sheet.hidden_rows
         values = self._values
         for o, row in enumerate(self.layout.rows):
-            covered = plan.covered.get(o, ())
+            covered = plan.covered.get(o, 0)
             cells: dict[int, Cell] = {}
             for cell in cells_by_row.get(row.trow, ()):
                 col = cell.col - 1
-                if col in covered:
+                if covered >> col & 1:
                     cells[col] = Cell(None, cell.style, None, cell.where)
                 elif cell.formula is not None or cell.formula_text is not None:
                     cells[col] = self._formula(cell, o)
                 else:
-                    key = (o, cell.col)
+                    key = o << COLUMN_BITS | cell.col
                     value = values.pop(key) if key in values else self._value(cell, self._scope(row.scope, cell))
                     cells[col] = Cell(value, cell.style, None, cell.where)
             height = heights.row(o, cells, row_heights.get(row.trow))

@@ -36,12 +36,27 @@ def _money(value: object) -> str:
     return format_amount(value) if isinstance(value, int | float) else ("" if value is None else str(value))
 
 
+class Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, with one shortcut: a plain dataclass field it has allowed once is read directly.
+
+    The sandbox checks every attribute read against Python's internals (``__class__``, function
+    globals …); a declared field of a dataclass is none of those, whatever its value, so the check
+    is made once per class and field.  Everything else — properties, methods, dicts, private
+    names — takes the sandbox's own path.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if _is_field(obj, attribute):
+            return getattr(obj, attribute)
+        return super().getattr(obj, attribute)
+
+
 @cache
 def environment(folder: Path | None = None) -> SandboxedEnvironment:
     """The sandbox; with ``folder``, ``{% include "x.j2" %}`` reads text templates from it (only)."""
     loader = FileSystemLoader(str(folder)) if folder is not None else None
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
-                               trim_blocks=True, lstrip_blocks=True, loader=loader)
+    env = Sandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False,
+                  trim_blocks=True, lstrip_blocks=True, loader=loader)
     env.filters["money"] = _money
     return env
 
@@ -83,8 +98,7 @@ def compile_value(source: str, env: SandboxedEnvironment | None = None) -> Evalu
     return evaluate
 
 
-# (type, attribute) pairs that are plain dataclass fields: the sandbox allowed them once, and a field
-# of a given dataclass is the same kind of value every time, so later reads skip its generic checks.
+# (type, attribute) -> whether it is a declared, public dataclass field (see Sandbox.getattr)
 _FIELDS: dict[tuple[type, str], bool] = {}
 
 
@@ -106,9 +120,6 @@ def _dotted(env: SandboxedEnvironment, source: str, root: str, names: list[str])
         except KeyError:
             raise ExpressionError(f"表达式「{source}」中的名称 {root} 未定义") from None
         for name in names:
-            if _is_field(value, name):
-                value = getattr(value, name)
-                continue
             value = getattr_(value, name)
             if isinstance(value, Undefined):
                 raise ExpressionError(f"表达式「{source}」中没有属性 {name}")

@@ -27,18 +27,31 @@ Area0 = tuple[int, int, int, int]
 KeyOf = Callable[[MergeRule, int, int], Any]  # (rule, output row, column) -> the value that groups
 
 
+COLUMN_BITS = 14  # Excel has 16,384 columns: (row << 14) | col is a cell's key
+
+
 @dataclass
 class MergePlan:
     areas: list[Area0] = field(default_factory=list)
-    # (id of a vertical rule, output row) -> (depth of its block, first and last iteration of the group)
+    # (id of a vertical rule, output row) -> (depth of its block, first and last iteration of the group);
+    # kept only for merged columns that hold a formula (a per-group subtotal)
     groups: dict[tuple[int, int], tuple[int, int, int]] = field(default_factory=dict)
-    # output row -> columns of that row covered by a merge (not its top-left cell)
-    covered: dict[int, set[int]] = field(default_factory=dict)
-    # top-left (row, col) -> (last row, last col)
-    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # output row -> bit mask of its columns covered by a merge (not a top-left cell)
+    covered: dict[int, int] = field(default_factory=dict)
+    # output row -> bit mask of its columns that are the top-left cell of a merge
+    tops: dict[int, int] = field(default_factory=dict)
+    # cell key of a top-left cell -> (last row, last col)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def add(self, area: Area0) -> None:
         self.areas.append(area)
+
+    def is_covered(self, row: int, col: int) -> bool:
+        return bool(self.covered.get(row, 0) >> col & 1)
+
+    def span(self, row: int, col: int) -> tuple[int, int]:
+        """(last row, last col) of the merge whose top-left cell this is, else the cell itself."""
+        return self.spans.get(row << COLUMN_BITS | col, (row, col))
 
 
 def present(value: Any) -> bool:
@@ -49,12 +62,13 @@ def present(value: Any) -> bool:
 
 class MergePlanner:
     def __init__(self, sheet: TemplateSheet, layout: Layout, chain: Callable[[int], list[Block]], key_of: KeyOf,
-                 where: Callable[[int, int], str]) -> None:
+                 where: Callable[[int, int], str], formulas: set[tuple[int, int]]) -> None:
         self.sheet = sheet
         self.layout = layout
         self.chain = chain
         self.key_of = key_of
         self.where = where
+        self.formulas = formulas  # template cells holding a formula: their groups scope the formula
 
     def plan(self, template_name: str) -> MergePlan:
         plan = MergePlan()
@@ -99,10 +113,11 @@ class MergePlanner:
     def _close(self, plan: MergePlan, rule: MergeRule, depth: int, group: list[int]) -> None:
         if not group:
             return
-        rows = self.layout.rows
-        span = (depth, rows[group[0]].path[depth - 1], rows[group[-1]].path[depth - 1])
-        for o in group:
-            plan.groups[(id(rule), o)] = span
+        if (rule.row, rule.col) in self.formulas:
+            rows = self.layout.rows
+            span = (depth, rows[group[0]].path[depth - 1], rows[group[-1]].path[depth - 1])
+            for o in group:
+                plan.groups[(id(rule), o)] = span
         if len(group) > 1:
             plan.add((group[0], rule.col - 1, group[-1], rule.col - 1))
 
@@ -147,6 +162,13 @@ class MergePlanner:
     def _template(self, plan: MergePlan) -> None:
         layout = self.layout
         for r1, c1, r2, c2 in self.sheet.merges:
+            chain = self.chain(r1)
+            if all(self.chain(r) == chain for r in range(r1 + 1, r2 + 1)):
+                # every row of the area in the same block and no block between them: each copy of the
+                # area is the rows of one iteration, one after the other
+                if r1 != r2 or c1 != c2:
+                    plan.areas.extend((o, c1 - 1, o + r2 - r1, c2 - 1) for o in layout.all_rows_of(r1))
+                continue
             depth = 0
             for a, b in zip(self.chain(r1), self.chain(r2), strict=False):
                 if a is not b:
@@ -171,18 +193,19 @@ class MergePlanner:
 
 def _index(plan: MergePlan, template: str, sheet: str) -> None:
     """Record covered cells and spans; overlapping areas are a template error (Excel rejects them)."""
+    covered, tops = plan.covered, plan.tops
     for r1, c1, r2, c2 in plan.areas:
-        if (r1, c1) in plan.spans or c1 in plan.covered.get(r1, ()):
+        corner = 1 << c1
+        if (covered.get(r1, 0) | tops.get(r1, 0)) & corner:
             raise _overlap(template, sheet, r1, c1)
-        plan.spans[(r1, c1)] = (r2, c2)
+        tops[r1] = tops.get(r1, 0) | corner
+        plan.spans[r1 << COLUMN_BITS | c1] = (r2, c2)
+        width = (1 << (c2 + 1)) - corner  # the bits c1..c2
         for r in range(r1, r2 + 1):
-            covered = plan.covered.setdefault(r, set())
-            for c in range(c1, c2 + 1):
-                if (r, c) == (r1, c1):
-                    continue
-                if c in covered or (r, c) in plan.spans:
-                    raise _overlap(template, sheet, r, c)
-                covered.add(c)
+            mask = width & ~corner if r == r1 else width
+            if (covered.get(r, 0) | tops.get(r, 0) & ~(corner if r == r1 else 0)) & mask:
+                raise _overlap(template, sheet, r, c1)
+            covered[r] = covered.get(r, 0) | mask
 
 
 def _overlap(template: str, sheet: str, r: int, c: int) -> TemplateError:

@@ -10,6 +10,7 @@ rendered; a merge over several rows gets what it lacks added to its last row.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from .sheet import Cell
 
@@ -36,17 +37,22 @@ def lines_needed(text: str, width_units: float, font_size: float) -> int:
 
 class HeightEstimator:
     def __init__(self, col_widths: dict[int, float], default_width: float | None, default_height: float | None,
-                 default_font: tuple[str, float] | None, spans: dict[tuple[int, int], tuple[int, int]]) -> None:
+                 default_font: tuple[str, float] | None, span: Callable[[int, int], tuple[int, int]]) -> None:
         self.font_size = default_font[1] if default_font else DEFAULT_FONT_SIZE
         self.default_height = default_height or round(self.font_size * LINE_FACTOR, 2)
         self.col_widths = col_widths
         self.default_width = default_width or DEFAULT_COL_WIDTH
-        self.spans = spans
+        self.span = span  # (row, col) -> (last row, last col) of the merge it starts, or itself
         self.heights: list[float] = []            # final height of every row so far
         self.tall: dict[int, list[tuple[int, float]]] = {}  # last row of a merge -> (first row, height needed)
+        self._widths: dict[tuple[int, int], float] = {}
 
     def width(self, first: int, last: int) -> float:
-        return sum(self.col_widths.get(c, self.default_width) for c in range(first, last + 1))
+        width = self._widths.get((first, last))
+        if width is None:
+            width = self._widths[(first, last)] = sum(self.col_widths.get(c, self.default_width)
+                                                      for c in range(first, last + 1))
+        return width
 
     def row(self, index: int, cells: dict[int, Cell], base: float | None) -> float | None:
         """The height of row ``index`` (``None``: the sheet's default), given its rendered cells."""
@@ -55,7 +61,7 @@ class HeightEstimator:
             style = cell.style
             if style is None or not style.wrap or not isinstance(cell.value, str) or not cell.value:
                 continue
-            last_row, last_col = self.spans.get((index, col), (index, col))
+            last_row, last_col = self.span(index, col)
             size = style.font_size or self.font_size
             needed = lines_needed(cell.value, self.width(col, last_col), size) * size * LINE_FACTOR + PADDING_POINTS
             if last_row == index:
