@@ -199,3 +199,17 @@ def test_rebuilding_unchanged_input_gives_identical_files(root, tmp_path):
     assert len(files) == 27
     for name in files:
         assert digest(tmp_path / "a" / name) == digest(tmp_path / "b" / name), name
+
+
+def test_many_workbooks_in_parallel_one_bad(root, tmp_path):
+    (tmp_path / "input").mkdir()
+    for sample in ("2021年度战略性产业集群产业链支撑资金.xlsx", "2023年江门市工业发展管理经费绩效自评.xlsx"):
+        shutil.copy(root / "input" / sample, tmp_path / "input" / sample)
+    (tmp_path / "input" / "坏的.xlsx").write_bytes(b"not a workbook")
+    result = run("build", "-j", "2", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "[3/3]" in result.stderr and "有错误：坏的.xlsx" in result.stderr
+    assert "✗ input/坏的.xlsx：1 个错误" in result.stderr
+    assert (tmp_path / "output" / "2021年度战略性产业集群产业链支撑资金" / "绩效目标表.xlsx").exists()
+    assert (tmp_path / "output" / "2023年江门市工业发展管理经费绩效自评" / "项目绩效自评指标评分表.xlsx").exists()
+    assert "完成：处理 3 个工作簿" in result.stdout and "1 个工作簿有错误" in result.stdout

@@ -12,12 +12,11 @@ totals of its own: these are the files that are emailed.
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .jobs import Job, run_jobs
 from .problems import InputError, Problems, TemplateError
 from .timing import Timings
 
@@ -43,11 +42,12 @@ def find_inputs(folder: Path) -> list[Path]:
     return sorted(p for p in found if not p.name.startswith(("~$", ".")))
 
 
-def build(source: Path, outdir: Path, templates: Path, write: bool = True, split: str | None = "auto") -> BuildReport:
+def build(source: Path, outdir: Path, templates: Path, write: bool = True, split: str | None = "auto",
+          workers: int = 1) -> BuildReport:
     """Fill every form ``source`` can fill into ``outdir/<workbook name>/``.
 
     ``split``: ``"地市"`` writes per-city files, ``None`` does not, ``"auto"`` does when the
-    workbook has 「资金分配」.
+    workbook has 「资金分配」.  ``workers`` processes write the files (see :mod:`xlreports.jobs`).
     """
     from .compute import build_context, city_keys
     from .forms import load_forms
@@ -84,8 +84,11 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
         # so that 「xlreports send」 sees which files really changed
         created = dt.datetime.fromtimestamp(int(source.stat().st_mtime))
         with Outputs(created) as outputs:
-            for job in jobs:
-                if _run(job, outputs, report):
+            for result in run_jobs(jobs, outputs, timings, workers):
+                for warning in result.warnings:
+                    report.problems.warning(warning)
+                if result.written:
+                    job = jobs[result.index]
                     (report.city_files if job.city else report.outputs).append(job.path)
         if any(job.city for job in jobs):
             _remove_stale(target / CITY_FOLDER, report.city_files)
@@ -97,15 +100,6 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
     if report.failed:
         report.outputs, report.city_files = [], []
     return report
-
-
-@dataclass
-class Job:
-    """One output file: its path, and how to make its sheets (planned only when it is written)."""
-
-    path: Path
-    sheets: Callable[[], list]
-    city: bool = False
 
 
 def _province_sheets(form, context) -> list:
@@ -122,22 +116,6 @@ def _city_sheets(forms, data, context, city) -> list:
     return [sheet for form in forms if form.applies(narrowed) for sheet in render(form.template, narrowed)]
 
 
-def _run(job: Job, outputs, report: BuildReport) -> bool:
-    """Plan and write one file; False when it has no sheets (a city with nothing of its own)."""
-    timings = report.timings
-    with timings.phase("render"):
-        sheets = job.sheets()
-    if not sheets:
-        return False
-    for sheet in sheets:
-        sheet.source = timings.timed(sheet.source, "render")
-    start, rendering = time.perf_counter(), timings.get("render", 0.0)
-    for warning in outputs.write(sheets, job.path):
-        report.problems.warning(warning)
-    timings.add("write", time.perf_counter() - start - (timings.get("render", 0.0) - rendering))
-    return True
-
-
 def _remove_stale(folder: Path, written: list[Path]) -> None:
     """A city file left from an earlier build (a city since removed) must not be sent by mistake."""
     keep = {p.name for p in written}
@@ -148,3 +126,38 @@ def _remove_stale(folder: Path, written: list[Path]) -> None:
 
 def _file_safe(name: str) -> str:
     return "".join("_" if ch in '<>:"/\\|?*' else ch for ch in name).strip() or "地市"
+
+
+def build_many(sources: list[Path], outdir: Path, templates: Path, split: str | None = "auto",
+               workers: int = 1) -> list[BuildReport]:
+    """Build several workbooks, ``workers`` at a time, with a progress bar; reports in input order.
+
+    One workbook's errors (or a crash while building it) are its own report: the others go on.
+    A single workbook gets all the workers for its files instead.
+    """
+    if len(sources) == 1 or workers == 1:
+        each = workers if len(sources) == 1 else 1
+        return [build(source, outdir, templates, split=split, workers=each) for source in sources]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from .jobs import can_fork
+    from .progress import Progress
+
+    context = multiprocessing.get_context("fork" if can_fork() else "spawn")
+    progress = Progress(len(sources))
+    reports: dict[Path, BuildReport] = {}
+    with ProcessPoolExecutor(max_workers=min(workers, len(sources)), mp_context=context) as pool:
+        futures = {pool.submit(build, source, outdir, templates, True, split, 1): source for source in sources}
+        progress.start(f"正在生成：{len(sources)} 个工作簿")
+        for future in as_completed(futures):
+            source = futures[future]
+            try:
+                report = future.result()
+            except Exception as exc:  # a crash in one workbook must not stop the others
+                report = BuildReport(source, failed=True)
+                report.problems.error(f"意外错误：{type(exc).__name__}: {exc}（这可能是程序缺陷，请反馈给维护者）")
+            reports[source] = report
+            progress.step("有错误" if report.failed else "完成", source.name)
+    progress.finish()
+    return [reports[source] for source in sources]

@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--templates", type=Path, metavar="DIR", help="使用这个文件夹中的模板（默认：自带模板）")
     build.add_argument("--split", choices=["地市", "无"], default=None,
                        help="按地市另存每个地市的文件到 地市/ 文件夹（默认：有「资金分配」时按地市拆分）")
+    build.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                       help="同时工作的进程数（默认：CPU 核数）；多个工作簿时并行处理，某个工作簿出错不影响其他工作簿")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="只检查工作簿，不生成文件", description="检查填报工作簿，列出全部问题。")
@@ -133,20 +135,19 @@ def _templates(args) -> Path | None:
 
 
 def _build(args) -> int:
-    from .build import build
+    from .build import build_many
 
     inputs = _inputs(args.inputs)
     templates = _templates(args)
     if inputs is None or templates is None:
         return 1
-    failed = 0
-    written = 0
-    for source in inputs:
-        split = {"地市": "地市", "无": None}.get(args.split, "auto")
-        report = build(source, args.output, templates, split=split)
+    split = {"地市": "地市", "无": None}.get(args.split, "auto")
+    workers = max(1, args.jobs or os.cpu_count() or 1)
+    reports = build_many(inputs, args.output, templates, split=split, workers=workers)
+    for report in reports:
         _print_report(report, check_only=False)
-        failed += report.failed
-        written += len(report.outputs) + len(report.city_files)
+    failed = sum(report.failed for report in reports)
+    written = sum(len(report.outputs) + len(report.city_files) for report in reports)
     summary = f"完成：处理 {len(inputs)} 个工作簿，生成 {written} 个文件"
     if failed:
         summary += f"，{failed} 个工作簿有错误（未生成文件）"

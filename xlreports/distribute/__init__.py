@@ -3,5 +3,5 @@
 ``plan`` decides who gets what (「收件人」 → files of the output folder), ``texts`` renders the
 subject and body templates, ``message`` builds the MIME message, ``smtp`` sends it with retries,
 ``ledger`` records every message so that each goes out once, ``config`` reads the SMTP settings,
-``progress`` and ``report`` print, and ``send`` runs it all for ``xlreports send``.
+``report`` prints (with :mod:`xlreports.progress`), and ``send`` runs it all for ``xlreports send``.
 """

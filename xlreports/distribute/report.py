@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from ..progress import display_width, pad
 from .plan import Delivery
-from .progress import display_width, pad
 
 # What a run will do with a delivery, given the ledger.
 NEW, SKIP, CHANGED, RESEND, RETRY, UNKNOWN = "new", "skip", "changed", "resend", "retry", "unknown"

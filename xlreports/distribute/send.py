@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TextIO
 
 from ..problems import InputError, Problems
+from ..progress import Progress
 from .config import PASSWORD_ENV, SmtpConfig, load_config, password_from_env
 from .ledger import Entry, Ledger, LedgerError, SendLock, now
 from .message import PLACEHOLDER_SENDER, build_message, message_bytes, new_message_id
 from .plan import Delivery, make_plan
-from .progress import Progress
 from .report import (
     CHANGED,
     NEW,
@@ -260,7 +260,7 @@ def _deliver(queue: list[tuple[Item, Texts]], config: SmtpConfig, ledger: Ledger
         with Mailer(config, retry, on_retry) as mailer:
             mailer.check()
             for item, text in queue:
-                progress.start(item.label)
+                progress.start(f"正在发送：{item.label}")
                 status = _deliver_one(item, text, config, ledger, mailer, result)
                 progress.step(status, item.label)
                 if result.stopped:

@@ -154,3 +154,31 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
     if xfs is None:
         return set()
     return {i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in percent_formats}
+
+
+def first_sheet_note(path, ref: str = "A1") -> str | None:
+    """The note (comment) on ``ref`` of a workbook's first sheet, read from the zip without a full load.
+
+    ``None`` when there is none; raises ``KeyError``/``ElementTree.ParseError`` for a part that is
+    missing or broken (the caller then loads the workbook the slow way).
+    """
+    with zipfile.ZipFile(path) as archive:
+        parts = _sheet_parts(archive)
+        if not parts:
+            return None
+        sheet = next(iter(parts.values()))
+        folder, name = posixpath.split(sheet)
+        rels_name = posixpath.join(folder, "_rels", name + ".rels")
+        if rels_name not in archive.namelist():
+            return None
+        rels = ElementTree.fromstring(archive.read(rels_name))
+        target = next((rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")
+                       if rel.get("Type", "").endswith("/comments")), None)
+        if not target:
+            return None
+        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        comments = ElementTree.fromstring(archive.read(part))
+        for comment in comments.iter(f"{_MAIN}comment"):
+            if comment.get("ref") == ref:
+                return "".join(t.text or "" for t in comment.iter(f"{_MAIN}t"))
+    return None

@@ -116,7 +116,7 @@ class _SheetRenderer:
 
     def _merge_key(self, rule: MergeRule, o: int, col: int) -> Any:
         cell = self._cells[(rule.row, col)]
-        scope = self._scope(self.layout.rows[o].scope, cell)
+        scope = self.layout.rows[o].scope if cell.bindings is None else Bound(self.layout.rows[o].scope, cell.bindings)
         if rule.key is not None:
             try:
                 return rule.key(scope)
@@ -134,24 +134,32 @@ class _SheetRenderer:
         sheet, plan = self.sheet, self.plan
         heights = HeightEstimator({c - 1: w for c, w in sheet.col_widths.items()}, sheet.default_col_width,
                                   sheet.default_row_height, self.template.default_font, plan.span)
-        cells_by_row = sheet.cells
-        row_heights = sheet.row_heights
-        hidden_rows = sheet.hidden_rows
-        values = self._values
+        default_size = heights.font_size
+        plans = {row: [(cell.col - 1, cell, _kind(cell), bool(cell.style and cell.style.wrap),
+                        (cell.style.font_size if cell.style else None) or default_size) for cell in cells]
+                 for row, cells in sheet.cells.items()}
+        row_heights, hidden_rows = sheet.row_heights, sheet.hidden_rows
+        values, covered_rows = self._values, plan.covered
         for o, row in enumerate(self.layout.rows):
-            covered = plan.covered.get(o, 0)
+            covered = covered_rows.get(o, 0)
             cells: dict[int, Cell] = {}
-            for cell in cells_by_row.get(row.trow, ()):
-                col = cell.col - 1
+            wrapped: list[tuple[int, str, float]] = []
+            for col, cell, kind, wraps, size in plans.get(row.trow, ()):
                 if covered >> col & 1:
                     cells[col] = Cell(None, cell.style, None, cell.where)
-                elif cell.formula is not None or cell.formula_text is not None:
+                    continue
+                if kind is _FORMULA:
                     cells[col] = self._formula(cell, o)
+                    continue
+                if kind is _LITERAL:
+                    value = cell.literal
                 else:
                     key = o << COLUMN_BITS | cell.col
                     value = values.pop(key) if key in values else self._value(cell, self._scope(row.scope, cell))
-                    cells[col] = Cell(value, cell.style, None, cell.where)
-            height = heights.row(o, cells, row_heights.get(row.trow))
+                cells[col] = Cell(value, cell.style, None, cell.where)
+                if wraps and value and type(value) is str:
+                    wrapped.append((col, value, size))
+            height = heights.row(o, wrapped, row_heights.get(row.trow))
             yield Row(o, cells, height, row.trow in hidden_rows)
 
     @staticmethod
@@ -264,6 +272,15 @@ class _SheetRenderer:
         return (min(below) if below else len(self.layout.rows)), col - 1
 
 
+_LITERAL, _EXPRESSION, _FORMULA = "literal", "expression", "formula"
+
+
+def _kind(cell: TemplateCell) -> str:
+    if cell.formula is not None or cell.formula_text is not None:
+        return _FORMULA
+    return _EXPRESSION if cell.value is not None or cell.text is not None else _LITERAL
+
+
 def _area(ref: Ref, layout: Layout, scope) -> str:
     if ref.row1 == ref.row2:
         prefix, lo, hi = scope(ref.row1)
@@ -287,7 +304,7 @@ def _area(ref: Ref, layout: Layout, scope) -> str:
 
 def _cell_value(value: Any) -> Any:
     """A value an Excel cell can hold, or a ValueError saying why not."""
-    if value is None or isinstance(value, int | dt.date | dt.time):
+    if type(value) is str or value is None or isinstance(value, int | dt.date | dt.time):
         return value
     if isinstance(value, str):
         return str(value)  # a Markup or other str subclass becomes plain text

@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from .sheet import Cell
-
 MAX_ROW_HEIGHT = 409.0
 DEFAULT_FONT_SIZE = 11.0
 DEFAULT_COL_WIDTH = 8.43
@@ -54,24 +52,23 @@ class HeightEstimator:
                                                       for c in range(first, last + 1))
         return width
 
-    def row(self, index: int, cells: dict[int, Cell], base: float | None) -> float | None:
-        """The height of row ``index`` (``None``: the sheet's default), given its rendered cells."""
+    def row(self, index: int, wrapped: list[tuple[int, str, float]], base: float | None) -> float | None:
+        """The height of row ``index`` (``None``: the sheet's default), given its wrapped texts
+        (column, text, font size)."""
         height = base or self.default_height
-        for col, cell in cells.items():
-            style = cell.style
-            if style is None or not style.wrap or not isinstance(cell.value, str) or not cell.value:
-                continue
+        for col, text, size in wrapped:
             last_row, last_col = self.span(index, col)
-            size = style.font_size or self.font_size
-            needed = lines_needed(cell.value, self.width(col, last_col), size) * size * LINE_FACTOR + PADDING_POINTS
+            needed = lines_needed(text, self.width(col, last_col), size) * size * LINE_FACTOR + PADDING_POINTS
             if last_row == index:
-                height = max(height, needed)
+                if needed > height:
+                    height = needed
             else:
                 self.tall.setdefault(last_row, []).append((index, needed))
-        for first, needed in self.tall.pop(index, ()):
-            have = sum(self.heights[first:index]) + height
-            if needed > have:
-                height += needed - have
+        if self.tall:
+            for first, needed in self.tall.pop(index, ()):
+                have = sum(self.heights[first:index]) + height
+                if needed > have:
+                    height += needed - have
         height = min(round(height, 1), MAX_ROW_HEIGHT)
         self.heights.append(height)
         return None if base is None and height == self.default_height else height

@@ -24,6 +24,7 @@ from ..render.styles import Style
 from .formats import FormatCache
 
 MAX_CELL_TEXT = 32767
+STREAMED_ROWS = 5000  # above this many rows a file is streamed to disk (constant_memory); below, built in memory
 MAX_PAGE_BREAKS = 1023
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _CRITERIA = {
@@ -56,12 +57,31 @@ class Outputs:
         """``created`` is stamped into every file; the same date gives the same bytes for the same sheets."""
         self.pending: list[tuple[Path, Path]] = []
         self.created = created or dt.datetime(2000, 1, 1)
+        self.last: tuple[Path, Path] | None = None
+        self._count = 0
 
-    def write(self, sheets: list[Sheet], path: Path) -> list[str]:
+    def write(self, sheets: list[Sheet], path: Path, adopt: bool = True) -> list[str]:
+        """Write ``path`` under a temporary name; ``adopt=False`` leaves renaming to whoever adopts it."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.stem}.{os.getpid()}.{len(self.pending)}.tmp")
+        self._count += 1
+        temporary = path.with_name(f".{path.stem}.{os.getpid()}.{self._count}.tmp")
+        try:
+            warnings = _write(sheets, temporary, self.created)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        self.last = (temporary, path)
+        if adopt:
+            self.pending.append(self.last)
+        return warnings
+
+    def adopt(self, temporary: Path, path: Path) -> None:
+        """A file written elsewhere (another process) joins this set."""
         self.pending.append((temporary, path))
-        return _write(sheets, temporary, self.created)
+
+    def spawn(self) -> Outputs:
+        """An empty set with the same stamp, for a worker process."""
+        return Outputs(self.created)
 
     def __enter__(self) -> Outputs:
         return self
@@ -78,11 +98,14 @@ class Outputs:
 def _write(sheets: list[Sheet], path: Path, created: dt.datetime) -> list[str]:
     import xlsxwriter  # deferred: only writing needs it
 
+    # Rows arrive in order either way; a large file streams them to disk, a small one is faster in memory.
+    streamed = sum(sheet.row_count for sheet in sheets) > STREAMED_ROWS
     options: dict[str, Any] = {
         "strings_to_formulas": False,
         "strings_to_numbers": False,
         "strings_to_urls": False,
-        "constant_memory": True,
+        "constant_memory": streamed,
+        "in_memory": not streamed,
     }
     font = next((s.default_font for s in sheets if s.default_font), None)
     if font:
@@ -113,7 +136,7 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 class _SheetWriter:
-    """Writes one sheet row by row, in order (xlsxwriter's ``constant_memory`` mode)."""
+    """Writes one sheet row by row, in order (as xlsxwriter's ``constant_memory`` mode requires)."""
 
     def __init__(self, worksheet, sheet: Sheet, formats: FormatCache, name: str, warnings: list[str]) -> None:
         self.ws = worksheet

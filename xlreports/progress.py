@@ -39,13 +39,13 @@ class Progress:
         self._shown = False
         self._last = 0  # columns of the bar line now on screen (cleared with spaces: no ANSI codes)
 
-    def start(self, label: str) -> None:
-        """A message is about to be sent."""
+    def start(self, text: str) -> None:
+        """Work on an item begins (``正在发送：广州``); shown on a terminal only."""
         if self.tty:
-            self._draw(f"正在发送：{label}")
+            self._draw(text)
 
     def step(self, status: str, label: str) -> None:
-        """A message is finished (sent, failed, …)."""
+        """An item is finished (已发送、失败、已生成 …)."""
         self.done += 1
         if self.tty:
             self._draw(f"{status}：{label}")

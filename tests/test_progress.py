@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from xlreports.distribute.progress import Progress, clip, display_width
+from xlreports.progress import Progress, clip, display_width
 
 
 class Terminal(io.StringIO):
@@ -15,7 +15,7 @@ class Terminal(io.StringIO):
 def test_plain_lines_when_not_a_terminal():
     stream = io.StringIO()
     progress = Progress(12, stream)
-    progress.start("广州")
+    progress.start("正在发送：广州")
     progress.step("已发送", "广州")
     progress.note("  451 稍后再试：5 秒后重试（第 1 次）")
     progress.step("失败", "深圳")
@@ -26,7 +26,7 @@ def test_plain_lines_when_not_a_terminal():
 def test_bar_on_a_terminal():
     stream = Terminal()
     progress = Progress(4, stream, bar_width=8)
-    progress.start("广州")
+    progress.start("正在发送：广州")
     progress.step("已发送", "广州")
     progress.note("重试")
     progress.step("已发送", "深圳")

@@ -1,0 +1,42 @@
+"""Output files written by several processes: the same files as one process, or none at all."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+
+from xlreports.build import build
+from xlreports.jobs import can_fork
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="parallel jobs need fork (Linux)")
+SAMPLE = "2020年度工业和信息化预留资金"
+
+
+def digests(folder):
+    return {p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*.xlsx")}
+
+
+def test_parallel_files_are_the_files_of_one_process(root, tmp_path):
+    one = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "one", root / "templates", workers=1)
+    two = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "two", root / "templates", workers=2)
+    assert not one.failed and not two.failed
+    assert [p.name for p in two.outputs] == [p.name for p in one.outputs]
+    assert [p.name for p in two.city_files] == [p.name for p in one.city_files]
+    assert len(digests(tmp_path / "two")) == 27
+    assert digests(tmp_path / "one") == digests(tmp_path / "two")
+    assert not list((tmp_path / "two").rglob(".*.tmp"))
+
+
+def test_a_job_failing_in_a_worker_leaves_no_file(root, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(root / "templates", templates)
+    book = load_workbook(templates / "分地市绩效目标表.xlsx")
+    book.active["D5"] = "{{ i.name.missing }}"
+    book.save(templates / "分地市绩效目标表.xlsx")
+    report = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "out", templates, workers=2)
+    assert report.failed and "分地市绩效目标表.xlsx!分地市绩效目标表!D5" in str(report.problems.errors[0])
+    assert report.outputs == [] and report.city_files == []
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]

@@ -1,0 +1,128 @@
+"""The output files of one build, written one by one or by several processes at once.
+
+A :class:`Job` is one output file: its path and how to make its sheets.  :func:`run_jobs` writes
+them all into one :class:`~xlreports.write.Outputs`, so they are renamed into place together, or
+not at all.  With ``workers > 1`` (on Linux) the build forks worker processes after loading and
+computing: they share the data copy-on-write, take jobs from a queue, write their files under
+temporary names and send back what they wrote; the parent works too.  Elsewhere, or for a single
+job, the jobs run in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import TemplateError
+from .timing import Timings
+
+
+@dataclass
+class Job:
+    """One output file: its path, and how to make its sheets (planned only when it is written)."""
+
+    path: Path
+    sheets: Callable[[], list]
+    city: bool = False
+
+
+@dataclass
+class JobResult:
+    index: int
+    written: tuple[Path, Path] | None = None  # (temporary file, final path); None: nothing to write
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None  # a template or write error, in Chinese
+    crash: str | None = None  # anything else: a traceback
+
+
+def can_fork() -> bool:
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
+def run_jobs(jobs: list[Job], outputs, timings: Timings, workers: int = 1) -> list[JobResult]:
+    """Write every job into ``outputs``; results in job order.  A failed job raises after all stop."""
+    if workers > 1 and len(jobs) > 1 and can_fork():
+        results = _parallel(jobs, outputs, workers)
+    else:
+        results = [_run(i, job, outputs) for i, job in enumerate(jobs)]
+    for result in results:
+        for phase, seconds in result.timings.items():
+            timings.add(phase, seconds)
+        if result.written:
+            outputs.adopt(*result.written)
+    for result in results:
+        if result.crash:
+            raise RuntimeError(result.crash)
+        if result.error:
+            raise TemplateError(result.error)
+    return results
+
+
+def _run(index: int, job: Job, outputs) -> JobResult:
+    """Plan and write one file, catching what goes wrong so that it can be reported from any process."""
+    from .write import WriteError
+
+    result = JobResult(index)
+    timings = Timings()
+    try:
+        with timings.phase("render"):
+            sheets = job.sheets()
+        if sheets:
+            for sheet in sheets:
+                sheet.source = timings.timed(sheet.source, "render")
+            start, rendering = time.perf_counter(), timings.get("render", 0.0)
+            result.warnings = outputs.write(sheets, job.path, adopt=False)
+            result.written = outputs.last
+            timings.add("write", time.perf_counter() - start - (timings.get("render", 0.0) - rendering))
+    except (TemplateError, WriteError) as exc:
+        result.error = str(exc)
+    except Exception:
+        result.crash = traceback.format_exc()
+    result.timings = dict(timings)
+    return result
+
+
+def _parallel(jobs: list[Job], outputs, workers: int) -> list[JobResult]:
+    context = multiprocessing.get_context("fork")
+    tasks, done = context.Queue(), context.Queue()
+    for index in range(len(jobs)):
+        tasks.put(index)
+    children = min(workers, len(jobs)) - 1
+    for _ in range(children + 1):
+        tasks.put(None)
+    processes = [context.Process(target=_worker, args=(jobs, outputs.spawn(), tasks, done), daemon=True)
+                 for _ in range(children)]
+    for process in processes:
+        process.start()
+    results = {result.index: result for result in _work(jobs, outputs, tasks)}
+    while len(results) < len(jobs):
+        try:
+            result = done.get(timeout=1)
+        except Exception:  # queue.Empty: make sure the workers are alive
+            if not any(process.is_alive() for process in processes) and done.empty():
+                missing = sorted(set(range(len(jobs))) - results.keys())
+                for index in missing:
+                    results[index] = JobResult(index, crash=f"工作进程意外退出，未能生成 {jobs[index].path.name}")
+            continue
+        results[result.index] = result
+    for process in processes:
+        process.join()
+    return [results[index] for index in range(len(jobs))]
+
+
+def _work(jobs: list[Job], outputs, tasks) -> list[JobResult]:
+    results = []
+    while (index := tasks.get()) is not None:
+        results.append(_run(index, jobs[index], outputs))
+    return results
+
+
+def _worker(jobs: list[Job], outputs, tasks, done) -> None:
+    for result in _work(jobs, outputs, tasks):
+        done.put(result)
