@@ -2,8 +2,12 @@
 
     python bench/peer.py INPUT OUTDIR      # prints {"seconds": …} for the whole job
 
-openpyxl loads each template, inserts rows for every project, copies the template rows' styles
-into them, fills values and formulas, merges cells and saves.  It fills the two forms that grow with
+openpyxl loads each template, adds rows for every project, copies the template rows' styles into
+them, fills values and formulas, merges cells and saves.  By default rows are filled in order below
+the template block, which is removed at the end: the fastest way with openpyxl.  ``--insert`` makes
+room with ``insert_rows`` above the template block instead, as a template with rows below it (a
+合计, a 填表说明) would require: openpyxl moves every cell of the sheet on each insert, so that way
+grows with the square of the size.  It fills the two forms that grow with
 the input — 绩效目标表 (one block per project) and 项目支出绩效目标表 (a row per unit and project) —
 and none of the six small ones, so the ratio it gives is a lower bound.  Reading and checking the
 input uses xlreports' own loader, as a careful user would reuse one.
@@ -42,8 +46,8 @@ def _merge_groups(ws, col: int, first: int, keys: list) -> None:
             start = k
 
 
-def targets_form(projects, info, out: Path) -> None:
-    """绩效目标表: template rows 4-14 are one project block; blocks are inserted above them."""
+def targets_form(projects, info, out: Path, insert: bool = False) -> None:
+    """绩效目标表: template rows 4-14 are one project block; blocks go above it (``insert``) or below."""
     from openpyxl import load_workbook
     from openpyxl.worksheet.pagebreak import Break
 
@@ -54,11 +58,12 @@ def targets_form(projects, info, out: Path) -> None:
     for ref in list(ws.merged_cells.ranges):
         if ref.min_row >= 4:
             ws.unmerge_cells(str(ref))
-    at = 4  # where the next block goes; the template block is always just below
+    at = 4 if insert else 15  # where the next block goes
     for project in projects:
         rows = 4 + len(project.indicators) + 1
-        ws.insert_rows(at, rows)
-        template = at + rows  # the template block moved down
+        if insert:
+            ws.insert_rows(at, rows)
+        template = at + rows if insert else 4  # inserting moved the template block down
         for offset, source in enumerate([4, 5, 9, 10]):
             _copy_row(ws, template + source - 4, at + offset, 6)
         for k in range(len(project.indicators)):
@@ -88,12 +93,12 @@ def targets_form(projects, info, out: Path) -> None:
         _merge_groups(ws, 3, at + 4, [(i.level1, i.level2) for i in project.indicators])
         ws.row_breaks.append(Break(id=at + rows - 1))
         at += rows
-    ws.delete_rows(at, 11)  # the template block
+    ws.delete_rows(at if insert else 4, 11)  # the template block
     wb.save(out / "绩效目标表.xlsx")
 
 
-def budget_form(units, total, info, out: Path) -> None:
-    """项目支出绩效目标表: template row 6 is the 合计, 7 a unit, 8 a project; rows are inserted above 7."""
+def budget_form(units, total, info, out: Path, insert: bool = False) -> None:
+    """项目支出绩效目标表: the 合计 row, then a unit row and a project row as templates for the rest."""
     from openpyxl import load_workbook
 
     wb = load_workbook(TEMPLATES / "项目支出绩效目标表.xlsx")
@@ -102,11 +107,12 @@ def budget_form(units, total, info, out: Path) -> None:
     ws["F2"] = f"单位：{info.get('金额单位') or '万元'}"
     header = next(r for r in range(1, 15) if ws.cell(r, 1).value and "合计" in str(ws.cell(r, 1).value))
     unit_row, project_row = header + 1, header + 2
-    at = unit_row
+    at = unit_row if insert else project_row + 1
     unit_rows = []
     for unit in units:
-        ws.insert_rows(at, 1 + len(unit.projects))
-        moved = 1 + len(unit.projects)
+        moved = 1 + len(unit.projects) if insert else 0
+        if insert:
+            ws.insert_rows(at, moved)
         _copy_row(ws, unit_row + moved, at, 7)
         first = at + 1
         last = at + len(unit.projects)
@@ -131,13 +137,26 @@ def budget_form(units, total, info, out: Path) -> None:
                 lines.append(f"{n}、{level1}；{level2}；{i.name}；{cycle}年度指标值:{i.value}。")
             ws.cell(r, 7, "\n".join(lines))
         at = last + 1
-    ws.delete_rows(at, 2)  # the template unit and project rows
+    ws.delete_rows(at if insert else unit_row, 2)  # the template unit and project rows
+    if not insert:
+        unit_rows = [r - 2 for r in unit_rows]
+        for r in range(unit_row, at - 2):  # the formulas were written before the two rows went
+            for col in range(2, 6):
+                value = ws.cell(r, col).value
+                if isinstance(value, str) and value.startswith("="):
+                    ws.cell(r, col).value = _shift(value, -2)
     for col, letter in zip(range(2, 6), "BCDE", strict=True):
         ws.cell(header, col, "=" + "+".join(f"{letter}{r}" for r in unit_rows) if unit_rows else 0)
     wb.save(out / "项目支出绩效目标表.xlsx")
 
 
-def run(source: Path, out: Path) -> float:
+def _shift(formula: str, by: int) -> str:
+    import re
+
+    return re.sub(r"([A-Z])(\d+)", lambda m: f"{m.group(1)}{int(m.group(2)) + by}", formula)
+
+
+def run(source: Path, out: Path, insert: bool = False) -> float:
     from xlreports.compute import build_context
     from xlreports.problems import Problems
     from xlreports.validate import read_input
@@ -147,10 +166,10 @@ def run(source: Path, out: Path) -> float:
     data = read_input(source, problems)
     context = build_context(data, problems)
     out.mkdir(parents=True, exist_ok=True)
-    targets_form(context["indicator_projects"], data.info, out)
-    budget_form(context["units"], context["units_total"], data.info, out)
+    targets_form(context["indicator_projects"], data.info, out, insert)
+    budget_form(context["units"], context["units_total"], data.info, out, insert)
     return time.perf_counter() - start
 
 
 if __name__ == "__main__":
-    print(json.dumps({"seconds": run(Path(sys.argv[1]), Path(sys.argv[2]))}))
+    print(json.dumps({"seconds": run(Path(sys.argv[1]), Path(sys.argv[2]), "--insert" in sys.argv[3:])}))

@@ -40,3 +40,28 @@ def test_a_job_failing_in_a_worker_leaves_no_file(root, tmp_path):
     assert report.failed and "分地市绩效目标表.xlsx!分地市绩效目标表!D5" in str(report.problems.errors[0])
     assert report.outputs == [] and report.city_files == []
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+
+
+def test_the_longest_file_rendered_by_another_process(root, tmp_path, monkeypatch):
+    """The longest file's sheets come through a pipe from a forked renderer: the same bytes again."""
+    from xlreports import jobs
+
+    monkeypatch.setattr(jobs, "REMOTE_WEIGHT", 1)
+    one = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "one", root / "templates", workers=1)
+    two = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "two", root / "templates", workers=2)
+    assert not one.failed and not two.failed
+    assert digests(tmp_path / "one") == digests(tmp_path / "two")
+
+
+def test_an_error_in_the_remote_renderer_names_the_cell(root, tmp_path, monkeypatch):
+    from xlreports import jobs
+
+    monkeypatch.setattr(jobs, "REMOTE_WEIGHT", 1)
+    templates = tmp_path / "templates"
+    shutil.copytree(root / "templates", templates)
+    book = load_workbook(templates / "绩效目标表.xlsx")  # the longest file of seed 001: rendered remotely
+    book.active["D11"] = "{{ i.name.missing }}"
+    book.save(templates / "绩效目标表.xlsx")
+    report = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "out", templates, workers=2)
+    assert report.failed and "绩效目标表.xlsx!绩效目标表!D11" in str(report.problems.errors[0])
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]

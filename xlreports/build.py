@@ -57,8 +57,11 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
     report = BuildReport(source)
     timings = report.timings
     try:
+        preloading = _preload(templates, source)
         with timings.phase("load"):
             data = read_input(source, report.problems)
+        if preloading is not None:
+            preloading.join()
         with timings.phase("compute"):
             context = build_context(data, report.problems)
         report.problems.raise_if_errors()
@@ -69,7 +72,8 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
             for warning in form.template.warnings:
                 report.problems.warning(warning)
         target = outdir / data.name
-        jobs = [Job(target / form.file_name(context), partial(_province_sheets, form, context)) for form in forms]
+        jobs = [Job(target / form.file_name(context), partial(_province_sheets, form, context),
+                    weight=_weight(form, context)) for form in forms]
         if split == SPLIT_CITY or (split == "auto" and data.allocations):
             city_forms = [form for form in all_forms if form.split == SPLIT_CITY]
             jobs += [Job(target / CITY_FOLDER / f"{_file_safe(city.key)}.xlsx",
@@ -100,6 +104,40 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
     if report.failed:
         report.outputs, report.city_files = [], []
     return report
+
+
+PRELOAD_BYTES = 512 * 1024
+
+
+def _preload(templates: Path, source: Path):
+    """For a large input, read the templates in a thread while calamine parses the input.
+
+    calamine parses without holding the GIL, so the templates (read with openpyxl, in Python) come
+    for free; a small input is parsed too quickly for the overlap to pay.
+    """
+    import threading
+
+    from .forms import load_forms
+
+    if not source.is_file() or source.stat().st_size < PRELOAD_BYTES:
+        return None
+
+    def read_all() -> None:
+        try:
+            for form in load_forms(templates):
+                form.template  # noqa: B018 - reading it fills the cache
+        except Exception:
+            pass  # the build reads them again, and reports what is wrong
+
+    thread = threading.Thread(target=read_all, daemon=True)
+    thread.start()
+    return thread
+
+
+def _weight(form, context) -> float:
+    from .render.layout import estimate_rows
+
+    return sum(estimate_rows(sheet, context) for sheet in form.template.sheets)
 
 
 def _province_sheets(form, context) -> list:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Offices named after their city; the longest first so that 科技工业和信息化局 wins over 工业和信息化局.
 _OFFICE_SUFFIXES = sorted(
@@ -17,6 +18,7 @@ _OFFICE_SUFFIXES = sorted(
 )
 
 
+@lru_cache(maxsize=1024)
 def city_key(name: str | None) -> str | None:
     """The bare city name used to join rows and name files."""
     if name is None:

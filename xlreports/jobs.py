@@ -4,13 +4,17 @@ A :class:`Job` is one output file: its path and how to make its sheets.  :func:`
 them all into one :class:`~xlreports.write.Outputs`, so they are renamed into place together, or
 not at all.  With ``workers > 1`` (on Linux) the build forks worker processes after loading and
 computing: they share the data copy-on-write, take jobs from a queue, write their files under
-temporary names and send back what they wrote; the parent works too.  Elsewhere, or for a single
-job, the jobs run in this process.
+temporary names and send back what they wrote.  The parent writes the longest file, whose sheets a
+forked child renders meanwhile (:mod:`xlreports.render.remote`), and other files until the child's
+first rows arrive.  Elsewhere the jobs run in this process, one after the other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import queue
 import sys
 import time
 import traceback
@@ -29,6 +33,7 @@ class Job:
     path: Path
     sheets: Callable[[], list]
     city: bool = False
+    weight: float = 0.0  # a rough size, so that the longest job starts first
 
 
 @dataclass
@@ -45,9 +50,13 @@ def can_fork() -> bool:
     return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
 
+REMOTE_WEIGHT = 20000  # a file this long (estimated rows) is rendered by a process of its own while written
+HELPER_NICENESS = 5  # the other workers yield the CPU to the longest file's writer and renderer
+
+
 def run_jobs(jobs: list[Job], outputs, timings: Timings, workers: int = 1) -> list[JobResult]:
     """Write every job into ``outputs``; results in job order.  A failed job raises after all stop."""
-    if workers > 1 and len(jobs) > 1 and can_fork():
+    if workers > 1 and can_fork():
         results = _parallel(jobs, outputs, workers)
     else:
         results = [_run(i, job, outputs) for i, job in enumerate(jobs)]
@@ -64,15 +73,18 @@ def run_jobs(jobs: list[Job], outputs, timings: Timings, workers: int = 1) -> li
     return results
 
 
-def _run(index: int, job: Job, outputs) -> JobResult:
-    """Plan and write one file, catching what goes wrong so that it can be reported from any process."""
+def _run(index: int, job: Job, outputs, remote=None) -> JobResult:
+    """Plan and write one file, catching what goes wrong so that it can be reported from any process.
+
+    With ``remote``, the sheets come from the process rendering them (the wait counts as render).
+    """
     from .write import WriteError
 
     result = JobResult(index)
     timings = Timings()
     try:
         with timings.phase("render"):
-            sheets = job.sheets()
+            sheets = remote.sheets() if remote is not None else job.sheets()
         if sheets:
             for sheet in sheets:
                 sheet.source = timings.timed(sheet.source, "render")
@@ -84,27 +96,56 @@ def _run(index: int, job: Job, outputs) -> JobResult:
         result.error = str(exc)
     except Exception:
         result.crash = traceback.format_exc()
+    finally:
+        if remote is not None:
+            remote.close()
     result.timings = dict(timings)
     return result
 
 
 def _parallel(jobs: list[Job], outputs, workers: int) -> list[JobResult]:
+    """The longest file is written here while a child renders it; the others go to forked workers.
+
+    The longest file decides how long a build takes: its rendering starts first, in a child of its
+    own, and the parent writes other files until the child's first data arrives.  The other workers
+    run at a lower priority, so that the longest file's writer and renderer come first.
+    """
+    from .render.remote import render_elsewhere
+
     context = multiprocessing.get_context("fork")
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].weight)
+    heavy = order[0] if jobs[order[0]].weight >= REMOTE_WEIGHT else None
+    remote = render_elsewhere(jobs[heavy].sheets) if heavy is not None else None
     tasks, done = context.Queue(), context.Queue()
-    for index in range(len(jobs)):
-        tasks.put(index)
-    children = min(workers, len(jobs)) - 1
+    for index in order:
+        if index != heavy:
+            tasks.put(index)
+    children = max(1, min(workers, len(jobs)) - 1)
     for _ in range(children + 1):
         tasks.put(None)
     processes = [context.Process(target=_worker, args=(jobs, outputs.spawn(), tasks, done), daemon=True)
                  for _ in range(children)]
     for process in processes:
         process.start()
-    results = {result.index: result for result in _work(jobs, outputs, tasks)}
+    results: dict[int, JobResult] = {}
+    finished = False
+    if remote is not None:
+        while not remote.ready():
+            try:
+                index = tasks.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if index is None:
+                finished = True
+                break
+            results[index] = _run(index, jobs[index], outputs)
+        results[heavy] = _run(heavy, jobs[heavy], outputs, remote)
+    if not finished:
+        results.update((result.index, result) for result in _work(jobs, outputs, tasks))
     while len(results) < len(jobs):
         try:
             result = done.get(timeout=1)
-        except Exception:  # queue.Empty: make sure the workers are alive
+        except queue.Empty:  # make sure the workers are alive
             if not any(process.is_alive() for process in processes) and done.empty():
                 missing = sorted(set(range(len(jobs))) - results.keys())
                 for index in missing:
@@ -124,5 +165,12 @@ def _work(jobs: list[Job], outputs, tasks) -> list[JobResult]:
 
 
 def _worker(jobs: list[Job], outputs, tasks, done) -> None:
+    yield_cpu()
     for result in _work(jobs, outputs, tasks):
         done.put(result)
+
+
+def yield_cpu() -> None:
+    """Run this process at a lower priority (where the system allows it)."""
+    with contextlib.suppress(AttributeError, OSError):  # no os.nice on Windows; a refusal is harmless
+        os.nice(HELPER_NICENESS)

@@ -123,3 +123,11 @@ class TemplateError(Exception):
         self.cell = cell
         where = "!".join(part for part in (template, cell) if part)
         super().__init__(f"模板 {where}：{message}" if where else f"模板：{message}")
+
+    @classmethod
+    def again(cls, text: str, template: str | None, cell: str | None) -> TemplateError:
+        """The same error, rebuilt from its text (e.g. received from another process)."""
+        error = cls.__new__(cls)
+        Exception.__init__(error, text)
+        error.template, error.cell = template, cell
+        return error

@@ -80,18 +80,26 @@ def read_table(book: RawWorkbook, spec: contract.SheetSpec, problems: Problems) 
         return None
 
     header_cells = raw.grid[header_index]
-    data_rows = [r for r in range(header_index + 1, len(raw.grid))
-                 if any(_present(raw.value(r, c)) for c in mapping.values())]
+    grid = raw.grid
+    width = max(mapping.values()) + 1
+    for row in grid:  # calamine's rows all have the sheet's width; pad a narrower grid once
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+    used = list(mapping.values())
+    data_rows = [r for r in range(header_index + 1, len(grid)) if any(_present(grid[r][c]) for c in used)]
     _warn_unknown_columns(raw, header_index, header_cells, mapping, data_rows, problems)
     _report_missing_results(raw, mapping, data_rows, header_index, problems)
 
     columns: dict[str, list[object]] = {}
+    percent_styles = book.parts is not None and book.parts.has_percent_styles()
     for key, col in mapping.items():
-        kind = spec.column(key).kind
-        values = [raw.value(r, col) for r in data_rows]
-        if kind == "text":
-            percent = _percent_cells(book, raw, col, data_rows, values)
-            values = [_text(v, (r, col) in percent) for r, v in zip(data_rows, values, strict=True)]
+        values = [grid[r][col] for r in data_rows]
+        if spec.column(key).kind == "text":
+            percent = _percent_cells(book, raw, col, data_rows, values) if percent_styles else ()
+            if percent:
+                values = [_text(v, (r, col) in percent) for r, v in zip(data_rows, values, strict=True)]
+            else:
+                values = [_text(v, False) for v in values]
         else:
             values = [v if _present(v) else None for v in values]
         columns[key] = values
@@ -200,19 +208,21 @@ def _percent_cells(book: RawWorkbook, raw: RawSheet, col: int, rows: list[int], 
 
 
 def _present(value: object) -> bool:
-    if value is None:
+    if value is None or value == "":
         return False
-    if isinstance(value, str):
-        return bool(value.strip())
+    if type(value) is str:
+        return not value.isspace()
     return not (isinstance(value, float) and math.isnan(value))
 
 
 def _text(value: object, percent: bool) -> str | None:
     """A cell of a text column as the text Excel showed."""
+    if type(value) is str:
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return value.strip() or None
     if not _present(value):
         return None
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):

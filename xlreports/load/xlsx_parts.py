@@ -111,6 +111,10 @@ class XlsxParts:
                     result.add(key)
         return result
 
+    def has_percent_styles(self) -> bool:
+        """Whether any cell format of the workbook shows a percentage (most have none)."""
+        return bool(self._percent_style_ids())
+
     def _percent_style_ids(self) -> set[int]:
         if self._percent_styles is None:
             self._percent_styles = _percent_styles(self.archive)

@@ -112,6 +112,7 @@ class _SheetRenderer:
             default_col_width=sheet.default_col_width,
             show_gridlines=sheet.show_gridlines,
             default_font=self.template.default_font,
+            palette=[(cell.style, cell.where) for cell in self._cells.values()],
         )
 
     def _merge_key(self, rule: MergeRule, o: int, col: int) -> Any:

@@ -75,6 +75,7 @@ class Sheet:
     default_col_width: float | None = None
     show_gridlines: bool = True
     default_font: tuple[str, float] | None = None
+    palette: list[tuple[Style | None, str]] = field(default_factory=list)  # (style, template cell) of every cell
     _rows: list[Row] | None = None
 
     @classmethod

@@ -17,36 +17,36 @@ def validate_indicators(table: Table, projects: list[Project], problems: Problem
     """Indicators of projects; a row with 地市 may instead name a 资金方向 of 「资金分配」."""
     by_name = {p.name: p for p in projects}
     indicators: list[Indicator] = []
-    columns = {key: table.get(key) for key in
-               ("project", "city", "level1", "level2", "name", "value", "cycle_value", "city_overview")}
+    keys = ("project", "city", "level1", "level2", "name", "value", "cycle_value", "city_overview")
     warned_levels: set[tuple[str, str]] = set()
-    for i in range(len(table)):
-        row = {key: values[i] for key, values in columns.items()}
-        project = by_name.get(row["project"]) if row["project"] else None
-        direction = row["city"] is not None and project is None and row["project"] in directions
-        if row["project"] is None:
+    for i, values in enumerate(zip(*(table.get(key) for key in keys), strict=True)):
+        name_of_project, city, level1, level2, name, value, cycle_value, city_overview = values
+        project = by_name.get(name_of_project) if name_of_project else None
+        direction = city is not None and project is None and name_of_project in directions
+        if name_of_project is None:
             problems.error("项目名称为空", sheet=table.sheet, cell=table.cell("project", i),
                            expected="「项目」表中的某个项目名称")
         elif project is None and not direction:
-            where = "「项目」表（或地市行的「资金分配」资金方向）" if row["city"] else "「项目」表"
-            names = [*by_name, *directions] if row["city"] else by_name
-            problems.error(f"项目「{row['project']}」不在{where}中", sheet=table.sheet,
-                           cell=table.cell("project", i), value=row["project"],
-                           expected=expected_name(row["project"], names, "「项目」表"))
-        for key, header in REQUIRED:
-            if row[key] is None:
-                problems.error(f"「{header}」为空", sheet=table.sheet, cell=table.cell(key, i),
-                               expected=f"填写{header}")
-        if (project is None and not direction) or row["name"] is None:
+            where = "「项目」表（或地市行的「资金分配」资金方向）" if city else "「项目」表"
+            names = [*by_name, *directions] if city else by_name
+            problems.error(f"项目「{name_of_project}」不在{where}中", sheet=table.sheet,
+                           cell=table.cell("project", i), value=name_of_project,
+                           expected=expected_name(name_of_project, names, "「项目」表"))
+        if level2 is None or name is None or value is None:
+            row = dict(zip(keys, values, strict=True))
+            for key, header in REQUIRED:
+                if row[key] is None:
+                    problems.error(f"「{header}」为空", sheet=table.sheet, cell=table.cell(key, i),
+                                   expected=f"填写{header}")
+        if (project is None and not direction) or name is None:
             continue
-        indicator = Indicator(project=row["project"], level1=row["level1"], level2=row["level2"], name=row["name"],
-                              value=row["value"], cycle_value=row["cycle_value"], city=row["city"],
-                              city_key=city_key(row["city"]), city_overview=row["city_overview"],
-                              row=table.rows[i])
+        indicator = Indicator(project=name_of_project, level1=level1, level2=level2, name=name, value=value,
+                              cycle_value=cycle_value, city=city, city_key=city_key(city) if city else None,
+                              city_overview=city_overview, row=table.rows[i])
         _classify(indicator, table, i, problems, warned_levels)
         indicators.append(indicator)
         if project is not None:
-            (project.city_indicators if indicator.city else project.indicators).append(indicator)
+            (project.city_indicators if city else project.indicators).append(indicator)
     return indicators
 
 

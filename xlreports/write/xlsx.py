@@ -156,10 +156,21 @@ class _SheetWriter:
         for area in sheet.merges:
             _add_merge(ws, area)
         blank = self.formats.blank()
+        fmt_of = self.formats.get
+        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
         for row in sheet.iter_rows():
             r = row.index
             for c, cell in row.cells.items():
-                self._cell(r, c, cell)
+                value, kind = cell.value, type(cell.value)
+                if cell.formula is None and kind is str and len(value) <= MAX_CELL_TEXT:
+                    write_string(r, c, value, fmt_of(cell.style))
+                elif cell.formula is None and (kind is float or kind is int):
+                    write_number(r, c, value, fmt_of(cell.style))
+                elif cell.formula is None and value is None:
+                    if cell.style is not None:
+                        write_blank(r, c, None, fmt_of(cell.style))
+                else:
+                    self._cell(r, c, cell)
             if row.height is not None or row.hidden:
                 if not row.cells:
                     ws.write_blank(r, 0, None, blank)  # constant_memory keeps no height for a row without cells
