@@ -215,10 +215,14 @@ def table(results: list[dict], startup: tuple[float, float], repeat: int) -> str
         lines.append(f"| {r['size']} | {p.get('load', 0):.2f} | {p.get('compute', 0):.2f} | "
                      f"{p.get('render', 0):.2f} | {p.get('write', 0):.2f} |")
     by_size = {r["size"]: r for r in results}
-    if "M" in by_size and "L" in by_size:
-        growth = by_size["L"]["a_wall"] / by_size["M"]["a_wall"]
-        growth1 = by_size["L"]["a1_wall"] / by_size["M"]["a1_wall"]
-        lines += ["", f"Growth from M to L (10× the rows): {growth:.1f}× (-j 1: {growth1:.1f}×)."]
+    steps = [(a, b) for a, b in (("S", "M"), ("M", "L")) if a in by_size and b in by_size]
+    if steps:
+        growth = "; ".join(
+            f"{a} → {b}: {by_size[b]['a_wall'] / by_size[a]['a_wall']:.1f}× "
+            f"(-j 1: {by_size[b]['a1_wall'] / by_size[a]['a1_wall']:.1f}×; in-process phases: "
+            f"{sum(by_size[b]['phases'].values()) / sum(by_size[a]['phases'].values()):.1f}×)"
+            for a, b in steps)
+        lines += ["", f"How the time grows with 10× the rows: {growth}."]
     lines += ["", f"`xlreports --help`: {startup[0]:.2f} s; `xlreports build` of the bundled samples: {startup[1]:.2f} s."]
     return "\n".join(lines)
 
@@ -230,14 +234,22 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "xlreports-bench")
     parser.add_argument("--no-readme", action="store_true", help="print the table only")
     parser.add_argument("--peer-timeout", type=float, default=600, help="stop the peer after this many seconds")
+    parser.add_argument("--from-log", type=Path, help="make the table from the JSON lines a previous run printed")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    results = []
-    for size in args.sizes.split(","):
-        print(f"== {size}", flush=True)
-        results.append(bench_size(size.strip(), args.work, args.repeat, args.peer_timeout))
-        print(json.dumps(results[-1], ensure_ascii=False, default=str), flush=True)
-    text = table(results, (help_time(args.repeat), sample_time(args.repeat)), args.repeat)
+    if args.from_log:
+        lines = args.from_log.read_text(encoding="utf-8").splitlines()
+        results = [json.loads(line) for line in lines if line.startswith('{"size"')]
+        startup = json.loads(next(line for line in lines if line.startswith('{"help"')))
+    else:
+        results = []
+        for size in args.sizes.split(","):
+            print(f"== {size}", flush=True)
+            results.append(bench_size(size.strip(), args.work, args.repeat, args.peer_timeout))
+            print(json.dumps(results[-1], ensure_ascii=False, default=str), flush=True)
+        startup = {"help": help_time(args.repeat), "sample": sample_time(args.repeat)}
+        print(json.dumps(startup), flush=True)
+    text = table(results, (startup["help"], startup["sample"]), args.repeat)
     print(text)
     if not args.no_readme:
         readme = HERE / "README.md"
