@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from .collector import fewer_collections
 from .jobs import Job, run_jobs
 from .problems import InputError, Problems, TemplateError
 from .timing import Timings
@@ -49,13 +50,21 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
     ``split``: ``"地市"`` writes per-city files, ``None`` does not, ``"auto"`` does when the
     workbook has 「资金分配」.  ``workers`` processes write the files (see :mod:`xlreports.jobs`).
     """
+    report = BuildReport(source)
+    with fewer_collections():
+        _build(report, outdir, templates, write, split, workers)
+    if report.failed:
+        report.outputs, report.city_files = [], []
+    return report
+
+
+def _build(report: BuildReport, outdir: Path, templates: Path, write: bool, split: str | None, workers: int) -> None:
     from .compute import build_context, city_keys
     from .forms import load_forms
     from .validate import read_input
     from .write import Outputs, WriteError
 
-    report = BuildReport(source)
-    timings = report.timings
+    source, timings = report.source, report.timings
     try:
         preloading = _preload(templates, source)
         with timings.phase("load"):
@@ -83,7 +92,7 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
             with timings.phase("render"):
                 for job in jobs:
                     job.sheets()  # planning checks the templates against the data
-            return report
+            return
         # stamped with the input's modification time: rebuilding unchanged input gives identical files,
         # so that 「xlreports send」 sees which files really changed
         created = dt.datetime.fromtimestamp(int(source.stat().st_mtime))
@@ -101,9 +110,6 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
     except (TemplateError, WriteError) as exc:
         report.problems.error(str(exc))
         report.failed = True
-    if report.failed:
-        report.outputs, report.city_files = [], []
-    return report
 
 
 PRELOAD_BYTES = 512 * 1024

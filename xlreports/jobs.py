@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .collector import frozen
 from .problems import TemplateError
 from .timing import Timings
 
@@ -57,7 +58,8 @@ HELPER_NICENESS = 5  # the other workers yield the CPU to the longest file's wri
 def run_jobs(jobs: list[Job], outputs, timings: Timings, workers: int = 1) -> list[JobResult]:
     """Write every job into ``outputs``; results in job order.  A failed job raises after all stop."""
     if workers > 1 and can_fork():
-        results = _parallel(jobs, outputs, workers)
+        with frozen():  # the loaded data is shared with the forked processes, untouched
+            results = _parallel(jobs, outputs, workers)
     else:
         results = [_run(i, job, outputs) for i, job in enumerate(jobs)]
     for result in results:

@@ -122,7 +122,18 @@ def _write(sheets: list[Sheet], path: Path, created: dt.datetime) -> list[str]:
             _SheetWriter(worksheet, sheet, formats, name, warnings).write()
     finally:
         workbook.close()
+        _release(workbook)
     return warnings
+
+
+def _release(workbook) -> None:
+    """Drop what a closed workbook holds (a large sheet's row and merge lists).
+
+    xlsxwriter's objects refer to each other, so without this only a run of the cycle collector,
+    which a build keeps rare (:mod:`xlreports.collector`), would give that memory back.
+    """
+    for worksheet in workbook.worksheets():
+        worksheet.__dict__.clear()
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
