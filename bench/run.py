@@ -217,12 +217,21 @@ def table(results: list[dict], startup: tuple[float, float], repeat: int) -> str
     by_size = {r["size"]: r for r in results}
     steps = [(a, b) for a, b in (("S", "M"), ("M", "L")) if a in by_size and b in by_size]
     if steps:
-        growth = "; ".join(
-            f"{a} → {b}: {by_size[b]['a_wall'] / by_size[a]['a_wall']:.1f}× "
-            f"(-j 1: {by_size[b]['a1_wall'] / by_size[a]['a1_wall']:.1f}×; in-process phases: "
-            f"{sum(by_size[b]['phases'].values()) / sum(by_size[a]['phases'].values()):.1f}×)"
-            for a, b in steps)
-        lines += ["", f"How the time grows with 10× the rows: {growth}."]
+        lines += ["", "How the time grows with the rows (whole process, default workers; -j 1 in brackets): "
+                  "the ratio for 10× the rows, and what each further 1,000 indicator rows cost — a "
+                  "constant cost per row is linear growth, whatever the fixed cost of starting up.", ""]
+        for a, b in steps:
+            small, large = by_size[a], by_size[b]
+            extra = (large["rows"] - small["rows"]) / 1000
+
+            def ratio(key: str, small=small, large=large) -> str:
+                return f"{large[key] / small[key]:.1f}×"
+
+            def per_thousand(key: str, small=small, large=large, extra=extra) -> str:
+                return f"{(large[key] - small[key]) / extra * 1000:.0f} ms"
+
+            lines.append(f"- {a} → {b}: {ratio('a_wall')} ({ratio('a1_wall')}); "
+                         f"{per_thousand('a_wall')} ({per_thousand('a1_wall')}) per 1,000 more rows")
     lines += ["", f"`xlreports --help`: {startup[0]:.2f} s; `xlreports build` of the bundled samples: {startup[1]:.2f} s."]
     return "\n".join(lines)
 
