@@ -42,8 +42,12 @@ MARK_START, MARK_END = "<!-- results -->", "<!-- /results -->"
 INSERT_SIZES = ("S", "M")
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory of a process and its descendants, in KiB (Linux /proc)."""
+def _tree_memory(pid: int) -> int:
+    """Memory of a process and its descendants, in KiB (Linux /proc).
+
+    Proportional set size: a page shared by forked processes counts once, split between them (the
+    sum of their resident sizes would count it once per process).
+    """
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -56,8 +60,8 @@ def _tree_rss(pid: int) -> int:
     while stack:
         current = stack.pop()
         try:
-            status = (Path("/proc") / str(current) / "status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            rollup = (Path("/proc") / str(current) / "smaps_rollup").read_text()
+            total += int(re.search(r"^Pss:\s+(\d+)", rollup, re.MULTILINE).group(1))
         except (OSError, AttributeError):
             pass
         stack.extend(children.get(current, []))
@@ -77,7 +81,7 @@ def measure(command: list[str], cwd: Path, timeout: float | None = None) -> dict
     def sample() -> None:
         nonlocal peak_tree
         while not done.is_set():
-            peak_tree = max(peak_tree, _tree_rss(process.pid))
+            peak_tree = max(peak_tree, _tree_memory(process.pid))
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)

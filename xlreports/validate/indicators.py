@@ -19,7 +19,9 @@ def validate_indicators(table: Table, projects: list[Project], problems: Problem
     indicators: list[Indicator] = []
     keys = ("project", "city", "level1", "level2", "name", "value", "cycle_value", "city_overview")
     warned_levels: set[tuple[str, str]] = set()
-    for i, values in enumerate(zip(*(table.get(key) for key in keys), strict=True)):
+    shared = {}.setdefault  # one string object for each distinct text: 100,000 rows repeat a few hundred
+    for i, read in enumerate(zip(*(table.get(key) for key in keys), strict=True)):
+        values = tuple(v if v is None else shared(v, v) for v in read)
         name_of_project, city, level1, level2, name, value, cycle_value, city_overview = values
         project = by_name.get(name_of_project) if name_of_project else None
         direction = city is not None and project is None and name_of_project in directions
