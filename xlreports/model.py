@@ -181,8 +181,26 @@ class EvalIndicator:
     group2: EvalGroup | None = None
 
 
+class _Tally:
+    """How many indicators (of a group, of the whole evaluation) were and were not completed."""
+
+    indicators: list[EvalIndicator]
+
+    @property
+    def count(self) -> int:
+        return len(self.indicators)
+
+    @property
+    def complete(self) -> int:
+        return sum(1 for i in self.indicators if i.complete)
+
+    @property
+    def incomplete(self) -> int:
+        return self.count - self.complete
+
+
 @dataclass(eq=False)
-class EvalGroup:
+class EvalGroup(_Tally):
     """A 一级 (level 1) or 二级 (level 2) group of consecutive indicators."""
 
     level: int
@@ -200,17 +218,6 @@ class EvalGroup:
         first, last = self.indicators[0].row, self.indicators[-1].row
         return f"第 {first} 行" if first == last else f"第 {first}–{last} 行"
 
-    @property
-    def count(self) -> int:
-        return len(self.indicators)
-
-    @property
-    def complete(self) -> int:
-        return sum(1 for i in self.indicators if i.complete)
-
-    @property
-    def incomplete(self) -> int:
-        return self.count - self.complete
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +242,7 @@ class SummaryLine:
 
 
 @dataclass
-class Evaluation:
+class Evaluation(_Tally):
     """A project's year-end self-evaluation: 「自评信息」, its indicators and closing notes."""
 
     info: Info                            # every 「自评信息」 field; amounts as numbers
@@ -297,13 +304,6 @@ class Evaluation:
                 count[1] += group.complete
         return [SummaryLine(name, count, complete) for name, (count, complete) in lines.items()]
 
-    @property
-    def count(self) -> int:
-        return len(self.indicators)
-
-    @property
-    def complete(self) -> int:
-        return sum(1 for i in self.indicators if i.complete)
 
 
 def _points(value: float) -> str:
