@@ -2,10 +2,11 @@
 
 A build allocates millions of small objects (cells, rows, values) that live until their file is
 written and hold no reference cycles.  With the default thresholds the collector walks them all
-again and again (a full collection every ~70,000 allocations, each visiting every live object): a
-fifth of a large build's time.  :func:`fewer_collections` makes collections rare for the duration
-of a build; :func:`frozen` moves what exists before a fork out of the collector's sight, so that
-forked workers neither scan it nor copy its memory pages by touching it (the recipe of the
+again and again (a full collection every ~70,000 allocations, each visiting every live object):
+more than a tenth of a large build's time.  :func:`fewer_collections` makes collections rare for
+the duration of a build; :func:`frozen` moves what exists before a fork out of the collector's
+sight, so that the collectors of forked workers do not scan the data they share with the build,
+nor copy its memory pages by writing their bookkeeping into it (the recipe of the
 :func:`gc.freeze` documentation).
 """
 

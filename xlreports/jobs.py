@@ -58,7 +58,7 @@ HELPER_NICENESS = 5  # the other workers yield the CPU to the longest file's wri
 def run_jobs(jobs: list[Job], outputs, timings: Timings, workers: int = 1) -> list[JobResult]:
     """Write every job into ``outputs``; results in job order.  A failed job raises after all stop."""
     if workers > 1 and can_fork():
-        with frozen():  # the loaded data is shared with the forked processes, untouched
+        with frozen():  # the workers' collectors leave the data they share with this process alone
             results = _parallel(jobs, outputs, workers)
     else:
         results = [_run(i, job, outputs) for i, job in enumerate(jobs)]

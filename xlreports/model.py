@@ -219,7 +219,6 @@ class EvalGroup(_Tally):
         return f"第 {first} 行" if first == last else f"第 {first}–{last} 行"
 
 
-
 @dataclass(frozen=True, slots=True)
 class GradeBand:
     """A grade and the lowest total that earns it: 优 ≥ 90."""
@@ -303,7 +302,6 @@ class Evaluation(_Tally):
                 count[0] += group.count
                 count[1] += group.complete
         return [SummaryLine(name, count, complete) for name, (count, complete) in lines.items()]
-
 
 
 def _points(value: float) -> str:
