@@ -27,6 +27,24 @@ def templates_dir() -> Path:
 
 
 @pytest.fixture
+def edited_templates(tmp_path):
+    """A copy of the shipped templates with one cell of one template changed, as an officer would."""
+
+    def edit(template: str, cell: str, text: str) -> Path:
+        from openpyxl import load_workbook
+
+        folder = tmp_path / "my-templates"
+        if not folder.exists():
+            shutil.copytree(ROOT / "templates", folder)
+        book = load_workbook(folder / template)
+        book.active[cell] = text
+        book.save(folder / template)
+        return folder
+
+    return edit
+
+
+@pytest.fixture
 def workbook(tmp_path):
     """Build an input workbook from ``{sheet: [rows]}`` (rows are lists; None is an empty cell)."""
 

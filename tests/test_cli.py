@@ -101,14 +101,8 @@ def test_project_name_formula_arrives_as_text(tmp_path):
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
 
 
-def test_edited_templates_are_used(root, tmp_path):
-    from openpyxl import load_workbook as load
-
-    edited = tmp_path / "my-templates"
-    shutil.copytree(root / "templates", edited)
-    book = load(edited / "绩效目标表.xlsx")
-    book.active["A2"] = "某市{{ info.年度 }}年绩效目标表（修改版）"
-    book.save(edited / "绩效目标表.xlsx")
+def test_edited_templates_are_used(root, tmp_path, edited_templates):
+    edited = edited_templates("绩效目标表.xlsx", "A2", "某市{{ info.年度 }}年绩效目标表（修改版）")
     sample = root / "input" / "2021年度战略性产业集群产业链支撑资金.xlsx"
     result = run("build", str(sample), "-o", str(tmp_path / "out"), "--templates", str(edited), cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 
 import pytest
-from openpyxl import load_workbook
 
 from xlreports.build import build
 from xlreports.jobs import can_fork
@@ -30,12 +28,8 @@ def test_parallel_files_are_the_files_of_one_process(root, tmp_path):
     assert not list((tmp_path / "two").rglob(".*.tmp"))
 
 
-def test_a_job_failing_in_a_worker_leaves_no_file(root, tmp_path):
-    templates = tmp_path / "templates"
-    shutil.copytree(root / "templates", templates)
-    book = load_workbook(templates / "分地市绩效目标表.xlsx")
-    book.active["D5"] = "{{ i.name.missing }}"
-    book.save(templates / "分地市绩效目标表.xlsx")
+def test_a_job_failing_in_a_worker_leaves_no_file(root, tmp_path, edited_templates):
+    templates = edited_templates("分地市绩效目标表.xlsx", "D5", "{{ i.name.missing }}")
     report = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "out", templates, workers=2)
     assert report.failed and "分地市绩效目标表.xlsx!分地市绩效目标表!D5" in str(report.problems.errors[0])
     assert report.outputs == [] and report.city_files == []
@@ -53,15 +47,12 @@ def test_the_longest_file_rendered_by_another_process(root, tmp_path, monkeypatc
     assert digests(tmp_path / "one") == digests(tmp_path / "two")
 
 
-def test_an_error_in_the_remote_renderer_names_the_cell(root, tmp_path, monkeypatch):
+def test_an_error_in_the_remote_renderer_names_the_cell(root, tmp_path, monkeypatch, edited_templates):
     from xlreports import jobs
 
     monkeypatch.setattr(jobs, "REMOTE_WEIGHT", 1)
-    templates = tmp_path / "templates"
-    shutil.copytree(root / "templates", templates)
-    book = load_workbook(templates / "绩效目标表.xlsx")  # the longest file of seed 001: rendered remotely
-    book.active["D11"] = "{{ i.name.missing }}"
-    book.save(templates / "绩效目标表.xlsx")
+    # the longest file of seed 001, rendered remotely
+    templates = edited_templates("绩效目标表.xlsx", "D11", "{{ i.name.missing }}")
     report = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "out", templates, workers=2)
     assert report.failed and "绩效目标表.xlsx!绩效目标表!D11" in str(report.problems.errors[0])
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]

@@ -370,17 +370,12 @@ def test_formula_without_value_is_a_warning(tmp_path):
     assert "novalue.xlsx!表!A2" in warning and "xl:value" in warning
 
 
-def test_a_failing_form_leaves_no_output_at_all(root, tmp_path):
+def test_a_failing_form_leaves_no_output_at_all(root, tmp_path, edited_templates):
     """Forms are written under temporary names and renamed together: all of them or none."""
-    import shutil
-
     from xlreports.build import build
 
-    templates = tmp_path / "templates"
-    shutil.copytree(root / "templates", templates)
-    book = load_workbook(templates / "分地市绩效目标表.xlsx")
-    book.active["D5"] = "{{ i.name.missing }}"  # fails only while its rows are written, after other forms
-    book.save(templates / "分地市绩效目标表.xlsx")
+    # fails only while its rows are written, after other forms
+    templates = edited_templates("分地市绩效目标表.xlsx", "D5", "{{ i.name.missing }}")
     sample = root / "input" / "2020年度工业和信息化预留资金.xlsx"
     report = build(sample, tmp_path / "out", templates)
     assert report.failed and "分地市绩效目标表.xlsx!分地市绩效目标表!D5" in str(report.problems.errors[0])
