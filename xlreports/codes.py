@@ -31,7 +31,8 @@ _LEVEL2_BY_NAME.update({name.removesuffix("指标"): code for code, name in LEVE
 _LEVEL2_BY_NAME.update({"满意度指标": "31", "满意度": "31", "服务对象满意度": "31"})
 
 
-def _clean(text: str) -> str:
+def compact(text: str) -> str:
+    """``text`` in NFKC form without any white space: how names are compared."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
@@ -52,7 +53,7 @@ def level1(text: str | None) -> Level | None:
     code, name = split_code(text)
     if name is None:
         return None
-    found = _LEVEL1_BY_NAME.get(_clean(name))
+    found = _LEVEL1_BY_NAME.get(compact(name))
     if found is None and code in LEVEL1 and len(code) == 1:
         found = code
     return Level(found, LEVEL1[found]) if found else None
@@ -64,7 +65,7 @@ def level2(text: str | None) -> Level | None:
     code, name = split_code(text)
     if name is None:
         return None
-    found = _LEVEL2_BY_NAME.get(_clean(name))
+    found = _LEVEL2_BY_NAME.get(compact(name))
     if found is None and code in LEVEL2:
         found = code
     return Level(found, LEVEL2[found]) if found else None

@@ -7,8 +7,6 @@ each row scores is computed in :mod:`xlreports.compute.evaluation`.
 
 from __future__ import annotations
 
-import unicodedata
-
 from .. import codes
 from ..amounts import NotANumber, parse_number
 from ..compute.scoring import MISSED, PARTLY, REACHED
@@ -16,6 +14,7 @@ from ..load.tables import Table
 from ..model import EvalGroup, EvalIndicator
 from ..notation import comparable, parse_value, scales
 from ..problems import Problems
+from .eval_weights import show_weight
 
 QUANTITATIVE, REVERSE, QUALITATIVE, SPENDING, MANUAL = "定量", "定量反向", "定性", "支出率", "手工"
 METHODS = {
@@ -92,7 +91,7 @@ def _method(table: Table, indicator: EvalIndicator, row, cells, problems: Proble
     written = row["method"]
     target = indicator.target_value
     if written is not None:
-        method = METHODS.get(_clean(written))
+        method = METHODS.get(codes.compact(written))
         if method is None:
             problems.error(f"评分方式「{written}」无法识别", sheet=sheet, cell=cells["method"], value=written,
                            expected=METHOD_NAMES)
@@ -114,8 +113,8 @@ def _method(table: Table, indicator: EvalIndicator, row, cells, problems: Proble
     elif method == MANUAL and indicator.given_score is None:
         problems.error("评分方式为“手工”时需要填写「自评分数」", sheet=sheet, cell=cells["score"])
     elif method == MANUAL and not 0 <= indicator.given_score <= indicator.weight + 0.005:
-        problems.error(f"自评分数 {_show(indicator.given_score)} 应在 0 与权重 {_show(indicator.weight)} 之间",
-                       sheet=sheet, cell=cells["score"], expected=f"0–{_show(indicator.weight)}")
+        problems.error(f"自评分数 {show_weight(indicator.given_score)} 应在 0 与权重 {show_weight(indicator.weight)} 之间",
+                       sheet=sheet, cell=cells["score"], expected=f"0–{show_weight(indicator.weight)}")
     if method != QUALITATIVE and indicator.ratio is not None:
         problems.warning(f"完成比例只用于定性指标（本行评分方式为{method}），不会使用", sheet=sheet, cell=cells["ratio"])
 
@@ -183,7 +182,7 @@ def _declare(table: Table, group: EvalGroup, weight: float | None, cell: str, le
         group.declared_weight, group.weight_cell = weight, cell
     elif abs(group.declared_weight - weight) > 0.005:
         problems.error(f"{level}指标「{group.name}」的权重前后不一致：{group.weight_cell} 为 "
-                       f"{_show(group.declared_weight)}，本格为 {_show(weight)}", sheet=table.sheet, cell=cell,
+                       f"{show_weight(group.declared_weight)}，本格为 {show_weight(weight)}", sheet=table.sheet, cell=cell,
                        expected=f"同一{level}指标的各行填写相同的权重，或只在第一行填写")
 
 
@@ -219,7 +218,7 @@ def _band(table: Table, row, cells, problems: Problems) -> str | None:
     written = row["band"]
     if written is None:
         return None
-    text = _clean(written)
+    text = codes.compact(written)
     if "未达成" in text or "未完成" in text:
         return MISSED
     if "部分" in text:
@@ -231,9 +230,3 @@ def _band(table: Table, row, cells, problems: Problems) -> str | None:
     return None
 
 
-def _clean(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", str(text)).split())
-
-
-def _show(value: float) -> str:
-    return f"{value:g}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from ..amounts import format_number
 from ..compute import scoring
 from ..model import EvalGroup, EvalIndicator
 from ..problems import Problems
@@ -25,10 +26,10 @@ def check_weights(sheet: str, groups: list[EvalGroup], indicators: list[EvalIndi
         _compare(sheet, group1, children_weight(group1), "一级", "二级", problems)
         typed_total += typed_weight(group1)
     if groups and abs(typed_total - WHOLE) > TOLERANCE + 1e-9:
-        parts = "、".join(f"{g.name} {_show(typed_weight(g))}（{g.rows}）" for g in groups)
+        parts = "、".join(f"{g.name} {show_weight(typed_weight(g))}（{g.rows}）" for g in groups)
         column = "level1_weight" if any(g.weight_cell for g in groups) else "weight"
         first, last = indicators[0].cells[column], indicators[-1].cells[column]
-        problems.error(f"全部一级指标的权重合计为 {_show(typed_total)}，应为 100：{parts}", sheet=sheet,
+        problems.error(f"全部一级指标的权重合计为 {show_weight(typed_total)}，应为 100：{parts}", sheet=sheet,
                        cell=f"{first}:{last}", expected="各一级指标权重之和为 100")
 
 
@@ -38,7 +39,7 @@ def check_bands(sheet: str, indicators: list[EvalIndicator], problems: Problems)
         band, ratio = indicator.band, indicator.ratio
         if indicator.method != "定性" or band is None or ratio is None or scoring.in_band(band, ratio):
             continue
-        problems.error(f"「{indicator.name}」（第 {indicator.row} 行）的完成比例 {_show(ratio)} 不在「{band}」档次的范围内"
+        problems.error(f"「{indicator.name}」（第 {indicator.row} 行）的完成比例 {show_weight(ratio)} 不在「{band}」档次的范围内"
                        f"（按完成比例应为「{scoring.band_of(ratio)}」）", sheet=sheet, cell=indicator.cells["ratio"],
                        expected=scoring.BAND_TEXT[band])
 
@@ -55,10 +56,11 @@ def typed_weight(group: EvalGroup) -> float:
 def _compare(sheet: str, group: EvalGroup, children: float, level: str, below: str, problems: Problems) -> None:
     if group.declared_weight is None or abs(group.declared_weight - children) <= TOLERANCE + 1e-9:
         return
-    problems.error(f"{level}指标「{group.name}」的权重 {_show(group.declared_weight)} 与其{below}指标权重之和 "
-                   f"{_show(children)} 不一致（{group.rows}）", sheet=sheet, cell=group.weight_cell,
+    problems.error(f"{level}指标「{group.name}」的权重 {show_weight(group.declared_weight)} 与其{below}指标权重之和 "
+                   f"{show_weight(children)} 不一致（{group.rows}）", sheet=sheet, cell=group.weight_cell,
                    expected=f"{level}指标权重等于其下各{below}指标权重之和（允许相差 0.01）")
 
 
-def _show(value: float) -> str:
-    return f"{round(value, 6):g}"
+def show_weight(value: float) -> str:
+    """A weight or score in a message, as typed: 33.3, not 33.300000000000004."""
+    return format_number(round(value, 6))
