@@ -16,6 +16,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from libreoffice import find_soffice, mismatches, recalculate  # noqa: E402
 
 
+SLOW_FIXTURES = {"libreoffice"}
+
+
+def pytest_collection_modifyitems(items):
+    """A test that uses a real office application (or another slow oracle) is marked ``slow``."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
