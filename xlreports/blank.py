@@ -7,7 +7,6 @@ format for the value columns (so that ``90%`` typed there stays ``90%``), the kn
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from . import contract
@@ -19,11 +18,17 @@ METHODS = ("定量", "定量反向", "定性", "支出率", "手工")
 
 
 def write_blank_workbook(path: Path) -> None:
+    """Write the blank workbook to ``path`` (all or nothing; :class:`~xlreports.write.FileError` says why not)."""
+    from .write.files import FileSet
+
+    with FileSet(path.parent) as files:
+        files.write(path, _write)
+
+
+def _write(path: Path) -> None:
     import xlsxwriter
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
-    workbook = xlsxwriter.Workbook(str(temporary), {"strings_to_formulas": False, "strings_to_numbers": False,
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                                     "strings_to_urls": False,
                                                     "default_format_properties": {"font_name": "宋体", "font_size": 11}})
     try:
@@ -41,7 +46,6 @@ def write_blank_workbook(path: Path) -> None:
         _explanations(workbook.add_worksheet("说明"), workbook, header)
     finally:
         workbook.close()
-    os.replace(temporary, path)
 
 
 def _key_value_sheet(sheet, spec, header) -> None:

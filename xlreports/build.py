@@ -1,8 +1,10 @@
 """One workbook through the whole flow: load → validate → compute → render → write.
 
 Every file is written under a temporary name and all are renamed together at the end
-(:class:`~xlreports.write.Outputs`), so bad input or a failing template never leaves a broken file
-nor a partial set of forms in the output folder.
+(:mod:`xlreports.write.files`), so bad input or a failing template never leaves a broken file
+nor a partial set of forms in the output folder; a file staff edited since the last build is kept
+as a dated copy (:mod:`xlreports.write.manifest`).  Every name that becomes a file name is cleaned
+by :mod:`xlreports.paths`.
 
 With a split by city (the default when the workbook has 「资金分配」), every city also gets
 ``地市/<城市>.xlsx`` holding its own rows of every form that declares ``split="地市"``, each with
@@ -18,8 +20,10 @@ from pathlib import Path
 
 from .collector import fewer_collections
 from .jobs import Job, run_jobs
+from .paths import FileNames, safe_file_name, same_file_key
 from .problems import InputError, Problems, TemplateError
 from .timing import Timings
+from .write.files import sweep
 
 INPUT_PATTERNS = ("*.xlsx", "*.xlsm", "*.xls")
 SPLIT_CITY = "地市"
@@ -32,6 +36,7 @@ class BuildReport:
     outputs: list[Path] = field(default_factory=list)
     city_files: list[Path] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)
+    kept: list[tuple[Path, Path]] = field(default_factory=list)  # (file, dated copy of its edited version)
     failed: bool = False
     forms: int = 0
     timings: Timings = field(default_factory=Timings)
@@ -59,10 +64,10 @@ def build(source: Path, outdir: Path, templates: Path, write: bool = True, split
 
 
 def _build(report: BuildReport, outdir: Path, templates: Path, write: bool, split: str | None, workers: int) -> None:
-    from .compute import build_context, city_keys
+    from .compute import build_context
     from .forms import load_forms
     from .validate import read_input
-    from .write import Outputs, WriteError
+    from .write import FileError, WriteError
 
     source, timings = report.source, report.timings
     try:
@@ -80,36 +85,84 @@ def _build(report: BuildReport, outdir: Path, templates: Path, write: bool, spli
         for form in forms:
             for warning in form.template.warnings:
                 report.problems.warning(warning)
-        target = outdir / data.name
-        jobs = [Job(target / form.file_name(context), partial(_province_sheets, form, context),
-                    weight=_weight(form, context)) for form in forms]
-        if split == SPLIT_CITY or (split == "auto" and data.allocations):
-            city_forms = [form for form in all_forms if form.split == SPLIT_CITY]
-            jobs += [Job(target / CITY_FOLDER / f"{_file_safe(city.key)}.xlsx",
-                         partial(_city_sheets, city_forms, data, context, city), city=True)
-                     for city in city_keys(data)]
+        target = outdir / workbook_folder(source)
+        jobs = _jobs(report, target, forms, all_forms, data, context, split)
+        report.problems.raise_if_errors()
         if not write:
             with timings.phase("render"):
                 for job in jobs:
                     job.sheets()  # planning checks the templates against the data
             return
-        # stamped with the input's modification time: rebuilding unchanged input gives identical files,
-        # so that 「xlreports send」 sees which files really changed
-        created = dt.datetime.fromtimestamp(int(source.stat().st_mtime))
-        with Outputs(created) as outputs:
-            for result in run_jobs(jobs, outputs, timings, workers):
-                for warning in result.warnings:
-                    report.problems.warning(warning)
-                if result.written:
-                    job = jobs[result.index]
-                    (report.city_files if job.city else report.outputs).append(job.path)
-        if any(job.city for job in jobs):
-            _remove_stale(target / CITY_FOLDER, report.city_files)
+        _write(report, jobs, outdir, target, workers)
     except InputError:
         report.failed = True
-    except (TemplateError, WriteError) as exc:
+    except (TemplateError, WriteError, FileError) as exc:
         report.problems.error(str(exc))
         report.failed = True
+
+
+def workbook_folder(source: Path) -> str:
+    """The name of a workbook's output folder (its file name, made safe: :mod:`xlreports.paths`)."""
+    return safe_file_name(source.stem, fallback="工作簿")
+
+
+def _jobs(report: BuildReport, target: Path, forms, all_forms, data, context, split) -> list[Job]:
+    """One job per form, and per city when split; names that would clash are errors in ``report``."""
+    from .compute import city_keys
+
+    names = FileNames(report.problems, "表格文件名", ".xlsx")
+    jobs = []
+    for form in forms:
+        stem = names.claim(form.file_name(context).removesuffix(".xlsx"), f"模板 {form.path.name}")
+        if stem is not None:
+            jobs.append(Job(target / f"{stem}.xlsx", partial(_province_sheets, form, context),
+                            weight=_weight(form, context)))
+    if split == SPLIT_CITY or (split == "auto" and data.allocations):
+        city_forms = [form for form in all_forms if form.split == SPLIT_CITY]
+        cities = FileNames(report.problems, "地市", ".xlsx")
+        for city in city_keys(data):
+            sheet, row = _first_place(data, city.key)
+            stem = cities.claim(city.key, f"{sheet}!第{row}行", sheet, f"第{row}行")
+            if stem is not None:
+                jobs.append(Job(target / CITY_FOLDER / f"{stem}.xlsx",
+                                partial(_city_sheets, city_forms, data, context, city), city=True))
+    return jobs
+
+
+def _first_place(data, key: str) -> tuple[str, int]:
+    """The sheet and row where a city first appears (to name it in a message)."""
+    from . import contract
+
+    for sheet, rows in ((contract.ALLOCATIONS, data.allocations), (contract.CITY_TASKS, data.city_tasks),
+                        (contract.INDICATORS, data.indicators)):
+        for row in rows:
+            if row.city_key == key:
+                return sheet, row.row
+    return contract.ALLOCATIONS, 0
+
+
+def _write(report: BuildReport, jobs: list[Job], outdir: Path, target: Path, workers: int) -> None:
+    """Write every job's file, and replace the old set all at once (kept copies of edited files)."""
+    from .write import Outputs
+    from .write.manifest import is_kept_copy
+
+    # stamped with the input's modification time: rebuilding unchanged input gives identical files,
+    # so that 「xlreports send」 sees which files really changed
+    created = dt.datetime.fromtimestamp(int(report.source.stat().st_mtime))
+    with Outputs(target, created, tracked=True, boundary=outdir) as outputs:
+        for result in run_jobs(jobs, outputs, report.timings, workers):
+            for warning in result.warnings:
+                report.problems.warning(warning)
+            if result.written:
+                job = jobs[result.index]
+                (report.city_files if job.city else report.outputs).append(job.path)
+        if any(job.city for job in jobs):
+            # a city file left from an earlier build (a city since removed) must not be sent by mistake
+            written = {path.name for path in report.city_files}
+            for path in sorted((target / CITY_FOLDER).glob("*.xlsx")):
+                if path.name not in written and not path.name.startswith(("~$", ".")) and not is_kept_copy(path):
+                    outputs.remove(path)
+    report.kept = outputs.kept
 
 
 PRELOAD_BYTES = 512 * 1024
@@ -160,48 +213,49 @@ def _city_sheets(forms, data, context, city) -> list:
     return [sheet for form in forms if form.applies(narrowed) for sheet in render(form.template, narrowed)]
 
 
-def _remove_stale(folder: Path, written: list[Path]) -> None:
-    """A city file left from an earlier build (a city since removed) must not be sent by mistake."""
-    keep = {p.name for p in written}
-    for path in folder.glob("*.xlsx"):
-        if path.name not in keep:
-            path.unlink()
-
-
-def _file_safe(name: str) -> str:
-    return "".join("_" if ch in '<>:"/\\|?*' else ch for ch in name).strip() or "地市"
-
-
 def build_many(sources: list[Path], outdir: Path, templates: Path, split: str | None = "auto",
                workers: int = 1) -> list[BuildReport]:
     """Build several workbooks, ``workers`` at a time, with a progress bar; reports in input order.
 
-    One workbook's errors (or a crash while building it) are its own report: the others go on.
-    A single workbook gets all the workers for its files instead.
+    Each workbook is built in a process of its own (:func:`xlreports.workers.run_each`): one
+    workbook's errors, or a crash of its process (even by a signal), are its own report and the
+    others go on.  A single workbook gets all the workers for its files instead.  Two workbooks
+    whose output folders would be the same are both refused.
     """
-    if len(sources) == 1 or workers == 1:
-        each = workers if len(sources) == 1 else 1
-        return [build(source, outdir, templates, split=split, workers=each) for source in sources]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    from .jobs import can_fork
-    from .progress import Progress
-
-    context = multiprocessing.get_context("fork" if can_fork() else "spawn")
-    progress = Progress(len(sources))
     reports: dict[Path, BuildReport] = {}
-    with ProcessPoolExecutor(max_workers=min(workers, len(sources)), mp_context=context) as pool:
-        futures = {pool.submit(build, source, outdir, templates, True, split, 1): source for source in sources}
-        progress.start(f"正在生成：{len(sources)} 个工作簿")
-        for future in as_completed(futures):
-            source = futures[future]
-            try:
-                report = future.result()
-            except Exception as exc:  # a crash in one workbook must not stop the others
-                report = BuildReport(source, failed=True)
-                report.problems.error(f"意外错误：{type(exc).__name__}: {exc}（这可能是程序缺陷，请反馈给维护者）")
-            reports[source] = report
-            progress.step("有错误" if report.failed else "完成", source.name)
+    folders: dict[str, list[Path]] = {}
+    for source in sources:
+        folders.setdefault(same_file_key(workbook_folder(source)), []).append(source)
+    for group in (group for group in folders.values() if len(group) > 1):
+        for source in group:
+            report = reports[source] = BuildReport(source, failed=True)
+            others = "、".join(str(other) for other in group if other != source)
+            report.problems.error(f"与 {others} 会生成到同一个输出文件夹「{workbook_folder(source)}」，两个都没有生成",
+                                  expected="改用不同的文件名（只差大小写、扩展名或 / \\ : * ? 等符号的名称是同一个文件夹）")
+    todo = [source for source in sources if source not in reports]
+    if len(todo) <= 1 or workers == 1:
+        each = workers if len(todo) == 1 else 1
+        reports.update((source, build(source, outdir, templates, split=split, workers=each)) for source in todo)
+        return [reports[source] for source in sources]
+    from .progress import Progress
+    from .workers import run_each
+
+    progress = Progress(len(todo))
+    progress.start(f"正在生成：{len(todo)} 个工作簿")
+
+    def finished(source: Path, report: BuildReport) -> None:
+        reports[source] = report
+        progress.step("有错误" if report.failed else "完成", source.name)
+
+    def failed(source: Path, how: str) -> None:
+        report = BuildReport(source, failed=True)
+        report.problems.error(f"生成这个工作簿的进程{how}，没有生成任何文件（其他工作簿不受影响）；"
+                              "请重试，如果再次出现，请把这个工作簿反馈给维护者")
+        finished(source, report)
+
+    run_each(todo, partial(build, outdir=outdir, templates=templates, write=True, split=split, workers=1),
+             min(workers, len(todo)), started=lambda source: None, finished=finished, failed=failed)
     progress.finish()
+    for source in todo:
+        sweep(outdir / workbook_folder(source))  # temporary files of a process that was killed
     return [reports[source] for source in sources]

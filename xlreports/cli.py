@@ -170,18 +170,25 @@ def _check(args) -> int:
 
 def _init(args) -> int:
     from .blank import write_blank_workbook
+    from .write.files import FileError
 
     if args.path.exists() and not args.force:
         print(f"{args.path} 已存在；如要覆盖请加 --force。", file=sys.stderr)
         return 1
-    write_blank_workbook(args.path)
+    try:
+        write_blank_workbook(args.path)
+    except FileError as exc:
+        print(f"✗ 未生成工作簿：{exc}", file=sys.stderr)
+        return 1
     print(f"已生成空白填报工作簿：{args.path}\n填写后运行 xlreports build 生成表格。")
     return 0
 
 
 def _import(args) -> int:
     from .importer import import_form, write_input_workbook
+    from .paths import safe_file_name
     from .problems import Problems
+    from .write.files import FileError
 
     problems = Problems()
     form = import_form(args.source, problems)
@@ -193,25 +200,23 @@ def _import(args) -> int:
         for problem in problems.warnings:
             print(f"  警告：{problem}", file=sys.stderr)
         return 1
-    target = args.output or DEFAULT_INPUT / f"{_file_stem(form.department or args.source.stem)}.xlsx"
+    target = args.output or DEFAULT_INPUT / f"{safe_file_name(form.department or args.source.stem, '导入')}.xlsx"
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
     if target.exists() and not args.force:
         print(f"{_show_path(target)} 已存在；如要覆盖请加 --force，或用 -o 指定另一个文件。", file=sys.stderr)
         return 1
-    write_input_workbook(form, target)
+    try:
+        write_input_workbook(form, target)
+    except FileError as exc:
+        print(f"✗ {name}：未生成工作簿：{exc}", file=sys.stderr)
+        return 1
     print(f"✓ {name}：导入 {len(form.projects)} 个项目（{len(form.units)} 个资金使用单位）、{form.indicator_count} 个指标")
     print(f"  已生成 {_show_path(target)}")
     for problem in problems.warnings:
         print(f"  警告：{problem}")
     print(f"下一步：xlreports build {_show_path(target)}")
     return 0
-
-
-def _file_stem(text: str) -> str:
-    import re
-
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._") or "导入"
 
 
 def _print_report(report, check_only: bool) -> None:
@@ -233,6 +238,9 @@ def _print_report(report, check_only: bool) -> None:
             print(f"  已生成 {len(report.city_files)} 个地市文件（{folder}/）：{names}")
         if not report.outputs:
             print("  这个工作簿没有可以填的表格（检查工作表名称是否与说明一致）")
+        for path, copy in report.kept:
+            print(f"  注意：{_show_path(path)} 在上次生成后被修改过，修改后的文件已另存为 {copy.name}"
+                  "（新生成的文件替换了原文件；如何把修改带回填报工作簿，见 README「生成后修改过的表格」）")
     for problem in report.problems.warnings:
         print(f"  警告：{problem}")
 

@@ -7,6 +7,10 @@ computing: they share the data copy-on-write, take jobs from a queue, write thei
 temporary names and send back what they wrote.  The parent writes the longest file, whose sheets a
 forked child renders meanwhile (:mod:`xlreports.render.remote`), and other files until the child's
 first rows arrive.  Elsewhere the jobs run in this process, one after the other.
+
+Workers die with the build (:func:`~xlreports.workers.become_worker`), leave Ctrl-C to it, and are
+ended when it ends, however it ends; their temporary files belong to the build's file set, which
+removes them.  A worker killed by a signal fails its workbook with a Chinese message.
 """
 
 from __future__ import annotations
@@ -15,7 +19,6 @@ import contextlib
 import multiprocessing
 import os
 import queue
-import sys
 import time
 import traceback
 from collections.abc import Callable
@@ -25,6 +28,9 @@ from pathlib import Path
 from .collector import frozen
 from .problems import TemplateError
 from .timing import Timings
+from .workers import become_worker, can_fork, died
+
+__all__ = ["Job", "JobResult", "can_fork", "run_jobs"]
 
 
 @dataclass
@@ -40,15 +46,11 @@ class Job:
 @dataclass
 class JobResult:
     index: int
-    written: tuple[Path, Path] | None = None  # (temporary file, final path); None: nothing to write
+    written: tuple[Path, Path, str | None] | None = None  # (temporary file, final path, SHA-256); None: nothing
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None  # a template or write error, in Chinese
     crash: str | None = None  # anything else: a traceback
-
-
-def can_fork() -> bool:
-    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
 
 REMOTE_WEIGHT = 20000  # a file this long (estimated rows) is rendered by a process of its own while written
@@ -57,6 +59,8 @@ HELPER_NICENESS = 5  # the other workers yield the CPU to the longest file's wri
 
 def run_jobs(jobs: list[Job], outputs, timings: Timings, workers: int = 1) -> list[JobResult]:
     """Write every job into ``outputs``; results in job order.  A failed job raises after all stop."""
+    from .write import WriteError
+
     if workers > 1 and can_fork():
         with frozen():  # the workers' collectors leave the data they share with this process alone
             results = _parallel(jobs, outputs, workers)
@@ -71,7 +75,7 @@ def run_jobs(jobs: list[Job], outputs, timings: Timings, workers: int = 1) -> li
         if result.crash:
             raise RuntimeError(result.crash)
         if result.error:
-            raise TemplateError(result.error)
+            raise WriteError(result.error)
     return results
 
 
@@ -80,7 +84,7 @@ def _run(index: int, job: Job, outputs, remote=None) -> JobResult:
 
     With ``remote``, the sheets come from the process rendering them (the wait counts as render).
     """
-    from .write import WriteError
+    from .write import FileError, WriteError
 
     result = JobResult(index)
     timings = Timings()
@@ -94,7 +98,7 @@ def _run(index: int, job: Job, outputs, remote=None) -> JobResult:
             result.warnings = outputs.write(sheets, job.path, adopt=False)
             result.written = outputs.last
             timings.add("write", time.perf_counter() - start - (timings.get("render", 0.0) - rendering))
-    except (TemplateError, WriteError) as exc:
+    except (TemplateError, WriteError, FileError) as exc:
         result.error = str(exc)
     except Exception:
         result.crash = traceback.format_exc()
@@ -125,10 +129,27 @@ def _parallel(jobs: list[Job], outputs, workers: int) -> list[JobResult]:
     children = max(1, min(workers, len(jobs)) - 1)
     for _ in range(children + 1):
         tasks.put(None)
-    processes = [context.Process(target=_worker, args=(jobs, outputs.spawn(), tasks, done), daemon=True)
+    parent = os.getpid()
+    processes = [context.Process(target=_worker, args=(jobs, outputs.spawn(), tasks, done, parent), daemon=True)
                  for _ in range(children)]
-    for process in processes:
-        process.start()
+    ended = False
+    try:
+        for process in processes:
+            process.start()
+        results = _gather(jobs, outputs, processes, tasks, done, heavy, remote)
+        ended = True
+        return results
+    finally:  # interrupted: the workers are ended at once; the build's file set removes their files
+        for process in processes:
+            process.join(5 if ended else 0)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        if remote is not None:
+            remote.stop()
+
+
+def _gather(jobs, outputs, processes, tasks, done, heavy, remote) -> list[JobResult]:
     results: dict[int, JobResult] = {}
     finished = False
     if remote is not None:
@@ -149,13 +170,12 @@ def _parallel(jobs: list[Job], outputs, workers: int) -> list[JobResult]:
             result = done.get(timeout=1)
         except queue.Empty:  # make sure the workers are alive
             if not any(process.is_alive() for process in processes) and done.empty():
-                missing = sorted(set(range(len(jobs))) - results.keys())
-                for index in missing:
-                    results[index] = JobResult(index, crash=f"工作进程意外退出，未能生成 {jobs[index].path.name}")
+                how = "、".join(sorted({died(p.exitcode) for p in processes if p.exitcode}))
+                for index in sorted(set(range(len(jobs))) - results.keys()):
+                    results[index] = JobResult(index, error=f"生成 {jobs[index].path.name} 的工作进程{how or '意外退出'}，"
+                                                            "没有生成任何文件；请重试，如果再次出现，请把工作簿反馈给维护者")
             continue
         results[result.index] = result
-    for process in processes:
-        process.join()
     return [results[index] for index in range(len(jobs))]
 
 
@@ -166,7 +186,8 @@ def _work(jobs: list[Job], outputs, tasks) -> list[JobResult]:
     return results
 
 
-def _worker(jobs: list[Job], outputs, tasks, done) -> None:
+def _worker(jobs: list[Job], outputs, tasks, done, parent: int) -> None:
+    become_worker(parent)
     yield_cpu()
     for result in _work(jobs, outputs, tasks):
         done.put(result)

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from ..problems import Problems
+from ..write.files import FileError, FileSet
 
 LEDGER_FILE = "发送记录.json"
 LOCK_FILE = ".发送记录.lock"
@@ -94,35 +94,15 @@ class Ledger:
     def save(self) -> None:
         document = {"说明": NOTE, "format": FORMAT, "messages": [asdict(e) for e in self.entries.values()]}
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
-            with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, self.path)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            raise LedgerError(f"无法写入发送记录 {self.path}：{exc.strerror or exc}") from exc
-        _sync_folder(self.path.parent)
+            with FileSet(self.path.parent) as files:
+                files.write_text(self.path, text)
+        except FileError as exc:
+            raise LedgerError(f"无法写入发送记录：{exc}") from exc
 
 
 def now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the system allows it (not on Windows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class SendLock:

@@ -7,7 +7,6 @@ numbers, and the file is written under a temporary name and renamed when complet
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from .. import contract
@@ -22,14 +21,11 @@ AMOUNT_FORMAT = "#,##0.00"
 
 
 def write_input_workbook(form: ImportedForm, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
-    try:
-        _write(form, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    """Write ``path`` (all or nothing; :class:`~xlreports.write.FileError` says why not)."""
+    from ..write.files import FileSet
+
+    with FileSet(path.parent) as files:
+        files.write(path, lambda temporary: _write(form, temporary))
 
 
 def _write(form: ImportedForm, path: Path) -> None:

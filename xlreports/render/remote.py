@@ -14,10 +14,12 @@ the template cell, as it would have been without the child.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import pickle
 import select
+import signal
 import traceback
 from collections.abc import Callable, Iterator
 
@@ -52,6 +54,13 @@ class Remote:
         if not sheets:
             self.close()
         return sheets
+
+    def stop(self) -> None:
+        """End the child at once, if it still runs (the build is being interrupted)."""
+        if not self._done:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            self.close()
 
     def close(self) -> None:
         if not self._done:
@@ -98,9 +107,13 @@ class Remote:
 
 def render_elsewhere(make_sheets: Callable[[], list[Sheet]]) -> Remote:
     """Fork a child that runs ``make_sheets`` and streams the sheets; returns the parent's end."""
+    from ..workers import become_worker
+
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child never returns into the caller's code
+        become_worker(parent)
         os.close(read_end)
         code = 0
         try:

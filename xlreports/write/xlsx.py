@@ -4,8 +4,8 @@
   ``=HYPERLINK(…)`` stays a name.
 * Every formula carries the value Python computed, so previews, phones, PDF converters and pandas
   show numbers, not 0.
-* The file is written under a temporary name and renamed when complete, so the output folder never
-  holds half a file.
+* The file is written under a temporary name and renamed when complete (:mod:`.files`), so the
+  output folder never holds half a file.
 * Text longer than Excel's 32,767-character cell limit is an error, never a silent truncation.
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,9 @@ from typing import Any
 from ..load.xlsx_parts import cell_name
 from ..render.sheet import Sheet
 from ..render.styles import Style
+from .files import FileError, FileSet, describe
 from .formats import FormatCache
+from .manifest import digest
 
 MAX_CELL_TEXT = 32767
 STREAMED_ROWS = 5000  # above this many rows a file is streamed to disk (constant_memory); below, built in memory
@@ -41,58 +42,66 @@ class WriteError(Exception):
 
 def write_workbook(sheets: list[Sheet], path: Path, created: dt.datetime | None = None) -> list[str]:
     """Write ``sheets`` to ``path`` atomically; returns warnings (in Chinese) about Excel limits."""
-    with Outputs(created) as outputs:
+    with Outputs(path.parent, created) as outputs:
         warnings = outputs.write(sheets, path)
     return warnings
 
 
 class Outputs:
-    """Files written under temporary names and renamed together, only when all were written.
+    """The forms of one build: written under temporary names, renamed together when all are written.
 
-    Used as a context manager: leaving it with an exception removes every temporary file, so an
-    output folder never holds a broken file nor a partial set of forms.
+    A thin layer over :class:`~xlreports.write.files.FileSet` (which owns the temporary names,
+    the checks before renaming and the kept copies of edited files).  Used as a context manager:
+    leaving it with an exception removes every temporary file, so an output folder never holds a
+    broken file nor a partial set of forms.
     """
 
-    def __init__(self, created: dt.datetime | None = None) -> None:
+    def __init__(self, root: Path, created: dt.datetime | None = None, tracked: bool = False,
+                 boundary: Path | None = None, files: FileSet | None = None) -> None:
         """``created`` is stamped into every file; the same date gives the same bytes for the same sheets."""
-        self.pending: list[tuple[Path, Path]] = []
+        self.files = files or FileSet(root, tracked=tracked, boundary=boundary)
         self.created = created or dt.datetime(2000, 1, 1)
-        self.last: tuple[Path, Path] | None = None
-        self._count = 0
+        self.last: tuple[Path, Path, str | None] | None = None
+
+    @property
+    def kept(self) -> list[tuple[Path, Path]]:
+        """(file, dated copy) for every file staff had changed since the last build."""
+        return self.files.kept
 
     def write(self, sheets: list[Sheet], path: Path, adopt: bool = True) -> list[str]:
         """Write ``path`` under a temporary name; ``adopt=False`` leaves renaming to whoever adopts it."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._count += 1
-        temporary = path.with_name(f".{path.stem}.{os.getpid()}.{self._count}.tmp")
+        temporary = self.files.temporary(path)
         try:
             warnings = _write(sheets, temporary, self.created)
-        except BaseException:
+        except BaseException as exc:
             temporary.unlink(missing_ok=True)
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc  # xlsxwriter wraps it
+            if isinstance(cause, OSError):
+                raise FileError(f"无法写入 {path}：{describe(cause)}") from None
             raise
-        self.last = (temporary, path)
+        self.last = (temporary, path, digest(temporary) if self.files.tracked else None)
         if adopt:
-            self.pending.append(self.last)
+            self.adopt(*self.last)
         return warnings
 
-    def adopt(self, temporary: Path, path: Path) -> None:
+    def adopt(self, temporary: Path, path: Path, sha: str | None = None) -> None:
         """A file written elsewhere (another process) joins this set."""
-        self.pending.append((temporary, path))
+        self.files.add(temporary, path, sha)
+
+    def remove(self, path: Path) -> None:
+        """A file that goes with this set (a city no longer in the workbook)."""
+        self.files.remove(path)
 
     def spawn(self) -> Outputs:
-        """An empty set with the same stamp, for a worker process."""
-        return Outputs(self.created)
+        """An empty set with the same stamp and owner, for a worker process."""
+        return Outputs(self.files.root, self.created, files=self.files.spawn())
 
     def __enter__(self) -> Outputs:
+        self.files.__enter__()
         return self
 
     def __exit__(self, kind, error, trace) -> None:
-        if kind is None:
-            for temporary, path in self.pending:
-                os.replace(temporary, path)
-        else:
-            for temporary, _ in self.pending:
-                temporary.unlink(missing_ok=True)
+        self.files.__exit__(kind, error, trace)
 
 
 def _write(sheets: list[Sheet], path: Path, created: dt.datetime) -> list[str]:

@@ -1,0 +1,365 @@
+"""Every file xlreports writes goes through here: temporary files renamed together, or not at all.
+
+A :class:`FileSet` is one set of files that must change together (the forms of a build, one
+input workbook, the send ledger).  Each file is written under a temporary name beside its target
+(``.xlreports~<owner>-<pid>-<n>~<name>.tmp``); :meth:`FileSet.commit` then
+
+1. proves every target lies inside the set's folder (symlinks resolved) and can be replaced:
+   the folder is writable, the file is not read-only, not a symbolic link, and not held open
+   (Excel's ``~$`` lock file or LibreOffice's ``.~lock.…#`` beside it; on Linux it is also opened
+   for appending).  If one cannot be replaced, nothing is renamed, the temporary files are
+   removed and :class:`FileError` says which file and why, in Chinese;
+2. moves each old file aside (a hidden backup, or — when staff edited it since it was written —
+   a visible dated copy, see :mod:`xlreports.write.manifest`) and renames the new file into place;
+3. if a rename fails midway, moves every replaced file back, so the old set is intact;
+4. removes the backups once every file is in place.
+
+Temporary files and backups carry the id of the process that owns the set: a later set in the
+same folder removes those of owners no longer running (an interrupted build), and restores a
+backup whose target is missing.  Interruption (Ctrl-C, SIGTERM) is held off while renaming.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import itertools
+import os
+import re
+import signal
+import stat
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import manifest as manifests
+
+PREFIX = ".xlreports~"
+_OURS = re.compile(r"^\.xlreports~(\d+)-(\d+)-(\d+)~(.+)\.(tmp|old)$")
+_LEGACY = re.compile(r"^\..+?\.(\d+)(?:\.\d+)?\.tmp$")  # .经费安排表.<pid>.1.tmp of earlier versions
+_counter = itertools.count(1)
+
+REASONS = {
+    errno.EROFS: "磁盘或文件夹是只读的",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘已满(ENOSPC)",
+    errno.EDQUOT: "磁盘空间配额已用完(EDQUOT)",
+    errno.ENAMETOOLONG: "路径过长(ENAMETOOLONG)",
+    errno.EBUSY: "文件被其他程序打开（请在 Excel 中关闭）",
+    errno.ETXTBSY: "文件被其他程序打开（请在 Excel 中关闭）",
+    errno.EISDIR: "同名的是一个文件夹",
+    errno.ENOENT: "文件夹不存在或已被移走",
+    errno.EIO: "磁盘读写错误(EIO)",
+}
+OPEN_ELSEWHERE = "文件被其他程序打开（请在 Excel 中关闭）"
+
+
+class FileError(Exception):
+    """A file that cannot be written or replaced; the message (Chinese) names it and says why."""
+
+
+def describe(error: BaseException) -> str:
+    """Why an operating-system error happened, in Chinese (with the system's code for support)."""
+    if getattr(error, "winerror", None) in (32, 33):  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+        return OPEN_ELSEWHERE
+    number = getattr(error, "errno", None)
+    if number in REASONS:
+        return REASONS[number]
+    name = errno.errorcode.get(number, "") if number else ""
+    text = getattr(error, "strerror", None) or str(error) or type(error).__name__
+    return f"系统错误：{text}" + (f"({name})" if name else "")
+
+
+@dataclass
+class _Item:
+    path: Path
+    temporary: Path | None  # None: the file is removed as part of the set
+    digest: str | None = None
+    tracked: bool = True     # recorded in the manifest (the manifest itself is not)
+
+
+class FileSet:
+    """Files of one folder (``root``) that are replaced together.
+
+    ``tracked=True`` keeps a manifest of what was written (``.xlreports-manifest.json``) and a
+    dated copy of any file changed since (:mod:`xlreports.write.manifest`).  ``owner`` is the
+    process whose set this is (workers writing files for it pass the owner's id).
+    """
+
+    def __init__(self, root: Path, tracked: bool = False, owner: int | None = None,
+                 boundary: Path | None = None) -> None:
+        self.root = Path(root)
+        self.tracked = tracked
+        self.owner = owner or os.getpid()
+        self.items: list[_Item] = []
+        self.kept: list[tuple[Path, Path]] = []  # (file, the dated copy of its edited version)
+        if boundary is not None:
+            ensure_inside(Path(boundary), self.root, folder=True)
+
+    def spawn(self) -> FileSet:
+        """A set for a worker process: it writes temporary files for this set, never commits."""
+        return FileSet(self.root, self.tracked, self.owner)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def temporary(self, path: Path) -> Path:
+        """A temporary name beside ``path`` (proven inside the folder, which is created if needed)."""
+        ensure_inside(self.root, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FileError(f"无法创建文件夹 {path.parent}：{describe(exc)}") from None
+        ensure_inside(self.root, path)  # again: the folder just made is no link
+        return path.with_name(f"{PREFIX}{self.owner}-{os.getpid()}-{next(_counter)}~{path.name}.tmp")
+
+    def write(self, path: Path, produce: Callable[[Path], None]) -> Path:
+        """Write ``path`` with ``produce(temporary)``; the file joins the set.  Errors name the file."""
+        temporary = self.temporary(path)
+        try:
+            produce(temporary)
+        except OSError as exc:
+            temporary.unlink(missing_ok=True)
+            raise FileError(f"无法写入 {path}：{describe(exc)}") from None
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        self.add(temporary, path, manifests.digest(temporary) if self.tracked else None)
+        return temporary
+
+    def write_text(self, path: Path, text: str) -> None:
+        def produce(temporary: Path) -> None:
+            with open(temporary, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+
+        self.write(path, produce)
+
+    def add(self, temporary: Path, path: Path, digest: str | None = None) -> None:
+        """A file written under ``temporary`` (perhaps by a worker) joins the set."""
+        self.items.append(_Item(path, temporary, digest))
+
+    def remove(self, path: Path) -> None:
+        """``path`` goes as part of the set (kept as a dated copy if staff changed it)."""
+        self.items.append(_Item(path, None))
+
+    # -- committing ----------------------------------------------------------------------------
+
+    def commit(self) -> None:
+        """Replace every target, or none (see the module's description)."""
+        with _held_signals():
+            try:
+                self._commit()
+            finally:
+                self.discard()
+
+    def _commit(self) -> None:
+        items = [item for item in self.items if item.temporary is not None or os.path.lexists(item.path)]
+        refusals = [reason for item in items if (reason := _cannot_replace(self.root, item.path))]
+        if refusals:
+            raise FileError("；".join(refusals) + "。没有替换任何文件，原有文件都保持不变")
+        asides = self._asides(items)
+        if self.tracked and items:
+            record = manifests.updated(self.root, [(i.path, i.digest) for i in items])
+            self.items.append(manifest := _Item(self.root / manifests.MANIFEST, None, tracked=False))
+            manifest.temporary = self.temporary(manifest.path)
+            try:
+                manifests.write(manifest.temporary, record)
+            except OSError as exc:
+                raise FileError(f"无法写入 {manifest.path}：{describe(exc)}") from None
+            items.append(manifest)
+            asides[manifest.path] = self._backup(manifest.path) if manifest.path.exists() else None
+        done: list[tuple[_Item, Path | None, bool]] = []
+        current = None
+        try:
+            for item in items:
+                current = item
+                aside = asides.get(item.path)
+                if aside is not None:
+                    _replace(item.path, aside)
+                done.append((item, aside, False))
+                if item.temporary is not None:
+                    _replace(item.temporary, item.path)
+                    done[-1] = (item, aside, True)
+        except BaseException as exc:
+            failures = _roll_back(done)
+            if not isinstance(exc, OSError):
+                raise
+            message = f"无法替换 {current.path}：{describe(exc)}。已恢复原有的全部文件，原有文件都保持不变"
+            if failures:
+                message += "；但以下文件未能恢复，原文件保存在旁边的隐藏文件中：" + "、".join(failures)
+            raise FileError(message) from None
+        for _item, aside, _ in done:
+            if aside is not None and aside.name.startswith(PREFIX):
+                aside.unlink(missing_ok=True)
+        self.kept = [(item.path, aside) for item, aside, _ in done
+                     if aside is not None and not aside.name.startswith(PREFIX)]
+        _sync_folders({item.path.parent for item in items})
+
+    def _asides(self, items: list[_Item]) -> dict[Path, Path | None]:
+        """Where each existing target goes while the set is replaced: a backup, or a dated copy."""
+        recorded = manifests.load(self.root) if self.tracked else {}
+        asides: dict[Path, Path | None] = {}
+        for item in items:
+            if not os.path.lexists(item.path):
+                asides[item.path] = None
+            elif item.tracked and self.tracked and manifests.edited(self.root, item.path, recorded, item.digest):
+                asides[item.path] = manifests.kept_name(item.path, set(asides.values()))
+            else:
+                asides[item.path] = self._backup(item.path)
+        return asides
+
+    def _backup(self, path: Path) -> Path:
+        return path.with_name(f"{PREFIX}{self.owner}-{os.getpid()}-{next(_counter)}~{path.name}.old")
+
+    def discard(self) -> None:
+        """Remove the temporary files of this set (also those workers wrote for it)."""
+        for item in self.items:
+            if item.temporary is not None:
+                item.temporary.unlink(missing_ok=True)
+        self.items = []
+        sweep(self.root, owners={self.owner})
+
+    def __enter__(self) -> FileSet:
+        sweep(self.root)
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if kind is None:
+            self.commit()
+        else:
+            self.discard()
+
+
+def ensure_inside(root: Path, path: Path, folder: bool = False) -> None:
+    """Refuse ``path`` unless it lies inside ``root`` once every symbolic link is resolved.
+
+    A target that is itself a symbolic link is refused too: replacing it would write where the
+    link points, or silently turn a link someone made into a file.
+    """
+    real_root = root.resolve()
+    where = path.resolve() if folder else path.parent.resolve()
+    if not (where == real_root or where.is_relative_to(real_root)):
+        raise FileError(f"{path}：位于输出文件夹 {root} 之外（{where}），为安全起见不会写入")
+    if path.is_symlink():
+        raise FileError(f"{path}：是一个符号链接（快捷方式），为安全起见不会写入或替换；请删除这个链接后重新运行")
+
+
+def _cannot_replace(root: Path, path: Path) -> str | None:
+    """Why ``path`` cannot be replaced now (a message naming it), or None."""
+    try:
+        ensure_inside(root, path)
+    except FileError as exc:
+        return str(exc)
+    reason = _obstacle(path)
+    return f"{path}：{reason}" if reason else None
+
+
+def _obstacle(path: Path) -> str | None:
+    folder = path.parent
+    if not os.access(folder, os.W_OK):
+        return f"文件夹 {folder} 只读或没有写入权限"
+    try:
+        if not os.path.lexists(path):
+            return None
+        info = path.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            return "同名的不是普通文件（是文件夹或其他对象）"
+        if not info.st_mode & stat.S_IWUSR:
+            return "文件是只读的（请在文件属性中取消“只读”后重新运行）"
+        locks = [f"~${path.name}", f".~lock.{path.name}#"] + ([f"~${path.name[2:]}"] if len(path.stem) > 2 else [])
+        for lock in locks:
+            if os.path.lexists(folder / lock):
+                return f"{OPEN_ELSEWHERE}；如果已经关闭，请删除旁边的锁文件 {lock} 后重新运行"
+        if sys.platform == "linux":
+            with open(path, "ab"):
+                pass
+    except OSError as exc:
+        return describe(exc)
+    return None
+
+
+def _replace(source: Path, target: Path) -> None:
+    os.replace(source, target)
+
+
+def _roll_back(done: list[tuple[_Item, Path | None, bool]]) -> list[str]:
+    """Put every old file back (newest first); returns the files that could not be restored."""
+    failures = []
+    for item, aside, placed in reversed(done):
+        try:
+            if aside is not None:
+                _replace(aside, item.path)
+            elif placed:
+                item.path.unlink()
+        except OSError:
+            failures.append(str(item.path))
+    return failures
+
+
+def sweep(folder: Path, owners: set[int] | None = None) -> None:
+    """Remove temporary files left in ``folder`` (and its sub-folders) by owners no longer running.
+
+    With ``owners``, those owners' files go whether they run or not (the owner is cleaning up).
+    A backup whose target is missing (a build stopped between two renames) is put back.
+    """
+    if not folder.is_dir():
+        return
+    for directory in (folder, *(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())):
+        for path in directory.iterdir():
+            mine = _OURS.match(path.name)
+            if mine:
+                owner = int(mine.group(1))
+                if (owners is not None and owner in owners) or (owners is None and not _alive(owner)):
+                    target = path.with_name(mine.group(4))
+                    with contextlib.suppress(OSError):
+                        if mine.group(5) == "old" and not os.path.lexists(target):
+                            os.replace(path, target)
+                        else:
+                            path.unlink()
+            elif owners is None and (legacy := _LEGACY.match(path.name)) and not _alive(int(legacy.group(1))):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _held_signals():
+    """Ctrl-C and SIGTERM wait until the renames are done (where the system allows it)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _sync_folders(folders: set[Path]) -> None:
+    """Make the renames durable where the system allows it (not on Windows)."""
+    for folder in folders:
+        try:
+            fd = os.open(folder, os.O_RDONLY)
+        except OSError:
+            continue
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+        os.close(fd)
