@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from .. import contract
 from ..cities import city_key
 from ..model import Allocation, InputData, Recipient
+from ..paths import safe_file_name
 from ..problems import Problems
 
 CITY_FOLDER = "地市"
@@ -121,7 +122,7 @@ def _city_files(folder: Path) -> dict[str, Path]:
 def _files_of(recipient: Recipient, output_dir: Path, city_files: dict[str, Path], problems: Problems) -> list[Path]:
     paths: list[Path] = []
     if recipient.city_key:
-        path = city_files.get(recipient.city_key)
+        path = city_files.get(city_key(safe_file_name(recipient.city_key)))  # named as build names it
         if path is None:
             problems.error(f"地市「{recipient.city}」没有对应的文件 {CITY_FOLDER}/{recipient.city_key}.xlsx",
                            sheet=SHEET, cell=_cell(recipient, "city"), value=recipient.city,

@@ -239,11 +239,16 @@ def ensure_inside(root: Path, path: Path, folder: bool = False) -> None:
     A target that is itself a symbolic link is refused too: replacing it would write where the
     link points, or silently turn a link someone made into a file.
     """
-    real_root = root.resolve()
-    where = path.resolve() if folder else path.parent.resolve()
-    if not (where == real_root or where.is_relative_to(real_root)):
+    try:
+        real_root = root.resolve()
+        where = path.resolve() if folder else path.parent.resolve()
+        outside = not (where == real_root or where.is_relative_to(real_root))
+        link = path.is_symlink()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+        raise FileError(f"{path}：{describe(exc) if isinstance(exc, OSError) else '符号链接循环'}") from None
+    if outside:
         raise FileError(f"{path}：位于输出文件夹 {root} 之外（{where}），为安全起见不会写入")
-    if path.is_symlink():
+    if link:
         raise FileError(f"{path}：是一个符号链接（快捷方式），为安全起见不会写入或替换；请删除这个链接后重新运行")
 
 
