@@ -56,3 +56,44 @@ def test_an_error_in_the_remote_renderer_names_the_cell(root, tmp_path, monkeypa
     report = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "out", templates, workers=2)
     assert report.failed and "绩效目标表.xlsx!绩效目标表!D11" in str(report.problems.errors[0])
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+
+
+def killed_in_a_child(real, parent, when):
+    """``real``, except that in a process other than ``parent`` it kills itself when ``when(*args)``."""
+    import os
+    import signal
+
+    def sheets(*args):
+        if os.getpid() != parent and when(*args):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args)
+
+    return sheets
+
+
+def test_a_worker_killed_by_a_signal_fails_the_workbook_in_chinese(root, tmp_path, monkeypatch):
+    import os
+
+    from xlreports import build as build_module
+
+    monkeypatch.setattr(build_module, "_city_sheets", killed_in_a_child(
+        build_module._city_sheets, os.getpid(), lambda *args: True))
+    report = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "out", root / "templates", workers=2)
+    assert report.failed
+    assert "的工作进程被信号 SIGKILL 终止，可能是内存不足被系统终止，没有生成任何文件" in str(report.problems.errors[0])
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
+
+
+def test_a_renderer_killed_by_a_signal_fails_the_workbook_in_chinese(root, tmp_path, monkeypatch):
+    import os
+
+    from xlreports import build as build_module
+    from xlreports import jobs
+
+    monkeypatch.setattr(jobs, "REMOTE_WEIGHT", 1)
+    monkeypatch.setattr(build_module, "_province_sheets", killed_in_a_child(
+        build_module._province_sheets, os.getpid(), lambda form, context: form.name == "绩效目标表"))
+    report = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "out", root / "templates", workers=2)
+    assert report.failed
+    assert "渲染表格的进程被信号 SIGKILL 终止" in str(report.problems.errors[0])
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]

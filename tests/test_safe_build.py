@@ -123,6 +123,30 @@ def test_a_failed_rename_midway_restores_the_old_set(root, tmp_path, monkeypatch
     assert temporary_files(tmp_path) == []
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_disk_that_refuses_to_grow_a_file_leaves_the_old_set(root, tmp_path, jobs):
+    """A real write failure from the system (the file size limit, as a full disk fails a write)."""
+    import resource
+
+    source = tmp_path / f"{SAMPLE}.xlsx"
+    shutil.copy(root / "input" / source.name, source)
+    assert run("build", str(source), "-o", "out", cwd=tmp_path).returncode == 0
+    folder = tmp_path / "out" / SAMPLE
+    before = digests(folder)
+    os.utime(source, (1700000000, 1700000000))
+
+    def small_files():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (12000, 12000))  # 分地市绩效目标表.xlsx is larger
+
+    result = run("build", str(source), "-o", "out", "-j", jobs, cwd=tmp_path, preexec_fn=small_files)
+    assert result.returncode == 1
+    assert f"错误：无法写入 out/{SAMPLE}/分地市绩效目标表.xlsx：文件超过系统允许的大小(EFBIG)" in result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    assert digests(folder) == before
+    assert temporary_files(tmp_path) == []
+
+
 def test_an_input_named_dots_stays_inside_the_output_folder(root, tmp_path):
     work = tmp_path / "work"
     (work / "in").mkdir(parents=True)

@@ -84,6 +84,7 @@ def _run(index: int, job: Job, outputs, remote=None) -> JobResult:
 
     With ``remote``, the sheets come from the process rendering them (the wait counts as render).
     """
+    from .render.remote import RendererDied
     from .write import FileError, WriteError
 
     result = JobResult(index)
@@ -98,7 +99,7 @@ def _run(index: int, job: Job, outputs, remote=None) -> JobResult:
             result.warnings = outputs.write(sheets, job.path, adopt=False)
             result.written = outputs.last
             timings.add("write", time.perf_counter() - start - (timings.get("render", 0.0) - rendering))
-    except (TemplateError, WriteError, FileError) as exc:
+    except (TemplateError, WriteError, FileError, RendererDied) as exc:
         result.error = str(exc)
     except Exception:
         result.crash = traceback.format_exc()

@@ -31,11 +31,16 @@ _PROTOCOL = pickle.HIGHEST_PROTOCOL
 _LAYOUT_FIELDS = [f.name for f in dataclasses.fields(Sheet) if f.name not in ("source", "_rows")]
 
 
+class RendererDied(Exception):
+    """The rendering process ended without a word (a signal, the out-of-memory killer); Chinese text."""
+
+
 class Remote:
     def __init__(self, pid: int, channel) -> None:
         self.pid = pid
         self.channel = channel
         self._done = False
+        self.status: int | None = None
 
     def ready(self) -> bool:
         """Whether the child has sent something (its sheets' layout, or an error)."""
@@ -66,7 +71,7 @@ class Remote:
         if not self._done:
             self._done = True
             self.channel.close()
-            os.waitpid(self.pid, 0)
+            self.status = os.waitpid(self.pid, 0)[1]
 
     def _rows_of(self, sheet: Sheet) -> Callable[[], Iterator[Row]]:
         palette = sheet.palette
@@ -96,7 +101,10 @@ class Remote:
             return pickle.load(self.channel)
         except EOFError:
             self.close()
-            raise RuntimeError("渲染进程意外退出") from None
+            from ..workers import died
+
+            code = os.waitstatus_to_exitcode(self.status) if self.status is not None else None
+            raise RendererDied(f"渲染表格的进程{died(code)}，没有生成任何文件；请重试，如果再次出现，请把工作簿反馈给维护者") from None
 
     def _fail(self, kind: str, payload) -> None:
         self.close()

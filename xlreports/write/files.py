@@ -52,6 +52,7 @@ REASONS = {
     errno.EISDIR: "同名的是一个文件夹",
     errno.ENOENT: "文件夹不存在或已被移走",
     errno.EIO: "磁盘读写错误(EIO)",
+    errno.EFBIG: "文件超过系统允许的大小(EFBIG)",
 }
 OPEN_ELSEWHERE = "文件被其他程序打开（请在 Excel 中关闭）"
 
