@@ -71,6 +71,7 @@ def killed_in_a_child(real, parent, when):
     return sheets
 
 
+@pytest.mark.slow
 def test_a_worker_killed_by_a_signal_fails_the_workbook_in_chinese(root, tmp_path, monkeypatch):
     import os
 
@@ -84,6 +85,7 @@ def test_a_worker_killed_by_a_signal_fails_the_workbook_in_chinese(root, tmp_pat
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
 
 
+@pytest.mark.slow
 def test_a_renderer_killed_by_a_signal_fails_the_workbook_in_chinese(root, tmp_path, monkeypatch):
     import os
 

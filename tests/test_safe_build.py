@@ -246,11 +246,17 @@ def wait_for_writing(folder: Path, process, limit: float = 60) -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and fork")
-@pytest.mark.parametrize(("delay", "group"), [(0.0, False), (0.05, True), (0.15, False), (0.3, True), (0.6, False)])
-def test_ctrl_c_halfway_leaves_no_temporary_file(root, tmp_path, delay, group):
-    """SIGINT while files are being written: to the build alone (``kill -INT``) or to all (a terminal's Ctrl-C)."""
+@pytest.mark.parametrize(("delay", "group", "inputs"), [
+    (0.0, False, []), (0.05, True, []), (0.15, False, []), (0.3, True, []), (0.6, False, []),
+    (0.0, True, [f"input/{SAMPLE}.xlsx"]), (0.1, False, [f"input/{SAMPLE}.xlsx"]), (0.3, False, [f"input/{SAMPLE}.xlsx"]),
+])
+def test_ctrl_c_halfway_leaves_no_temporary_file(root, tmp_path, delay, group, inputs):
+    """SIGINT while files are being written: to the build alone (``kill -INT``) or to all (a terminal's Ctrl-C).
+
+    Every sample (one process per workbook), or one sample (its files written by several processes).
+    """
     work = all_samples(root, tmp_path)
-    process = subprocess.Popen([sys.executable, "-m", "xlreports", "build", "-j", "2"], cwd=work, env=_env(),
+    process = subprocess.Popen([sys.executable, "-m", "xlreports", "build", "-j", "2", *inputs], cwd=work, env=_env(),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     wait_for_writing(work / "output", process)
     time.sleep(delay)

@@ -253,9 +253,11 @@ def build_many(sources: list[Path], outdir: Path, templates: Path, split: str | 
                               "请重试，如果再次出现，请把这个工作簿反馈给维护者")
         finished(source, report)
 
-    run_each(todo, partial(build, outdir=outdir, templates=templates, write=True, split=split, workers=1),
-             min(workers, len(todo)), started=lambda source: None, finished=finished, failed=failed)
-    progress.finish()
-    for source in todo:
-        sweep(outdir / workbook_folder(source))  # temporary files of a process that was killed
+    try:
+        run_each(todo, partial(build, outdir=outdir, templates=templates, write=True, split=split, workers=1),
+                 min(workers, len(todo)), started=lambda source: None, finished=finished, failed=failed)
+    finally:
+        progress.finish()
+        for source in todo:
+            sweep(outdir / workbook_folder(source))  # temporary files of a process that was killed
     return [reports[source] for source in sources]
