@@ -139,12 +139,19 @@ def test_each_city_file_holds_only_its_rows(built, recalculated):
 
 
 def test_stale_city_files_are_removed(root, tmp_path):
+    """A city no longer in the workbook loses its file (it must not be sent); unknown bytes are kept aside."""
+    from xlreports.write.files import FileSet
+    from xlreports.write.manifest import is_kept_copy
+
     folder = tmp_path / SAMPLE / "地市"
-    folder.mkdir(parents=True)
-    (folder / "旧城市.xlsx").write_bytes(b"left over from an earlier build")
+    with FileSet(tmp_path / SAMPLE, tracked=True) as files:  # written by an earlier build: recorded
+        files.write_text(folder / "旧城市.xlsx", "left over from an earlier build")
+    (folder / "别人的.xlsx").write_bytes(b"not written by a build")
     build(root / "input" / f"{SAMPLE}.xlsx", tmp_path, root / "templates")
-    assert not (folder / "旧城市.xlsx").exists()
-    assert len(list(folder.glob("*.xlsx"))) == 21
+    assert not (folder / "旧城市.xlsx").exists() and not (folder / "别人的.xlsx").exists()
+    [kept] = [p for p in folder.glob("*.xlsx") if is_kept_copy(p)]
+    assert kept.name.startswith("别人的（已修改 ") and kept.read_bytes() == b"not written by a build"
+    assert len(list(folder.glob("*.xlsx"))) == 21 + 1
 
 
 def test_split_is_optional(root, tmp_path):
