@@ -7,6 +7,7 @@ from ..amounts import NotANumber, parse_amount
 from ..cities import city_key
 from ..load.tables import Table
 from ..model import Allocation, CityTask
+from ..names import compact
 from ..problems import Problems
 from .projects import read_amounts
 
@@ -21,7 +22,7 @@ def validate_allocations(table: Table, unit: str, problems: Problems) -> tuple[l
     allocations = []
     stated: dict[str, float] = {}
     for i, (city, direction, amount) in enumerate(zip(cities, directions, amounts, strict=True)):
-        if city is not None and contract.normalize_name(city) in contract.TOTAL_ROW_NAMES:
+        if city is not None and compact(city) in contract.TOTAL_ROW_NAMES:
             if direction is not None and amount is not None:
                 stated[direction] = amount
             continue

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from .. import contract
-from ..amounts import NotANumber, format_number, is_known_unit, parse_amount
+from ..amounts import NotANumber, is_known_unit, parse_amount
 from ..load.tables import KeyValues
 from ..model import Info
+from ..names import compact
+from ..numbers import show_number
 from ..problems import Problems
 
 
@@ -19,7 +21,7 @@ def validate_info(sheet: KeyValues, problems: Problems) -> Info:
     if unit is None:
         info[contract.INFO_UNIT] = contract.DEFAULT_AMOUNT_UNIT
     else:
-        unit = contract.normalize_name(unit)
+        unit = compact(unit)
         if not is_known_unit(unit):
             problems.error("金额单位无法识别", sheet=sheet.sheet, cell=sheet.cells.get(contract.INFO_UNIT),
                            value=unit, expected="元、千元、万元 或 亿元")
@@ -28,7 +30,7 @@ def validate_info(sheet: KeyValues, problems: Problems) -> Info:
     _stated_total(info, sheet, problems)
     year = info.get(contract.INFO_YEAR)
     if isinstance(year, float):
-        info[contract.INFO_YEAR] = format_number(year)
+        info[contract.INFO_YEAR] = show_number(year)
     return info
 
 

@@ -6,6 +6,7 @@ from .. import contract
 from ..amounts import NotANumber, parse_amount
 from ..load.tables import Table
 from ..model import Project
+from ..names import compact
 from ..problems import Problems
 from .suggest import expected_name
 
@@ -42,7 +43,7 @@ def validate_projects(table: Table, unit: str, problems: Problems) -> list[Proje
             problems.error("项目名称为空", sheet=table.sheet, cell=table.cell("name", i),
                            expected="每个项目都有名称")
             continue
-        if contract.normalize_name(name) in contract.TOTAL_ROW_NAMES:
+        if compact(name) in contract.TOTAL_ROW_NAMES:
             problems.warning(f"「{name}」行是合计行，已跳过：合计由程序计算", sheet=table.sheet,
                              cell=table.cell("name", i))
             continue
