@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .amounts import DEFAULT_UNIT
 from .names import compact
 
 Kind = Literal["text", "amount", "number"]
@@ -68,7 +69,7 @@ INFO_TITLE = "标题"
 INFO_CITY_UNIT = "地市承担单位"
 INFO_CITY_CONTENT = "地市支持内容"
 INFO_STATED_TOTAL = "合计(原表)"
-DEFAULT_AMOUNT_UNIT = "万元"
+DEFAULT_AMOUNT_UNIT = DEFAULT_UNIT
 
 INFO_KEYS = {
     INFO_FUND: "资金（专项）名称，例如 2021年度战略性产业集群产业链支撑资金",

@@ -10,7 +10,7 @@ import re
 import unicodedata
 
 from .. import contract
-from ..amounts import NotANumber, is_known_unit, parse_amount
+from ..amounts import UNIT_CHOICES, NotANumber, canonical_unit, parse_amount
 from ..load.tables import KeyValues, Table
 from ..model import Evaluation, GradeBand, Info
 from ..names import compact
@@ -84,8 +84,8 @@ def _info(sheet: KeyValues, default_unit: str, problems: Problems) -> Evaluation
         if key in AMOUNT_KEYS:
             try:
                 info[key] = parse_amount(value, unit)
-            except NotANumber:
-                problems.error(f"「{key}」不是数字", sheet=sheet.sheet, cell=cells.get(key), value=value,
+            except NotANumber as error:
+                problems.error(f"「{key}」{error.reason or '不是数字'}", sheet=sheet.sheet, cell=cells.get(key), value=value,
                                expected=f"金额（{unit}），例如 1033.48")
         elif isinstance(value, int | float) and not isinstance(value, bool):
             info[key] = show_number(value)
@@ -107,10 +107,10 @@ def _info(sheet: KeyValues, default_unit: str, problems: Problems) -> Evaluation
 def _unit(written, default: str, sheet: str, cells, problems: Problems) -> str:
     if written is None:
         return default
-    unit = compact(written)
-    if not is_known_unit(unit):
+    unit = canonical_unit(written)
+    if unit is None:
         problems.error("金额单位无法识别", sheet=sheet, cell=cells.get(contract.INFO_UNIT), value=written,
-                       expected="元、千元、万元 或 亿元")
+                       expected=UNIT_CHOICES)
         return default
     return unit
 
