@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ... import codes
 from ..grid import Cell, Grid, Row
 from ..records import ImportedIndicator
 from . import labels
@@ -38,6 +39,19 @@ class IndicatorTable:
         return None
 
 
+def fits(grid: Grid, row: Row, table: IndicatorTable) -> bool:
+    """Whether ``row`` can be an indicator row of ``table`` at all (else the table has ended)."""
+    cells = [c for c in row.cells if c.text and not c.covered]
+    if len(cells) <= 1 and not (cells and len(table.columns) - (table.columns[0] in ("label", None)) <= 1):
+        return False
+    if grid.is_text:
+        width = len(row.cells)
+        while width and not row.cells[width - 1].text:
+            width -= 1
+        return width <= len(table.columns)
+    return True
+
+
 def read_indicator_row(grid: Grid, row: Row, table: IndicatorTable, outcome: Outcome) -> None:
     cells = list(row.cells)
     if grid.is_text:
@@ -47,7 +61,7 @@ def read_indicator_row(grid: Grid, row: Row, table: IndicatorTable, outcome: Out
             extra = cells[0]
             outcome.problems.error(f"指标行的单元格比表头（{table.header.where}）多 {len(cells) - len(table.columns)} 个",
                                    sheet=extra.sheet, cell=extra.cell, value=extra.text,
-                                   expected="、".join(c.text for c in table.header.cells if c.text))
+                                   expected="、".join(labels.key(c.text) for c in table.header.cells if c.text))
             return
         pad = len(table.columns) - len(cells)
         pairs = list(zip(table.columns[pad:], cells, strict=True))
@@ -67,9 +81,21 @@ def read_indicator_row(grid: Grid, row: Row, table: IndicatorTable, outcome: Out
     _indicator(values, row, table, outcome)
 
 
+def _level1_of(level2: str) -> str | None:
+    """The 一级 a 二级 belongs to, for a row whose 一级 cell was merged across (满意度指标)."""
+    known = codes.level2(level2)
+    parent = codes.level1_of_level2(known.code) if known is not None else None
+    if parent is not None:
+        return parent.name
+    return "满意度指标" if "满意度" in level2 else None
+
+
 def _text(values: dict[str, Cell], kind: str) -> str:
     cell = values.get(kind)
-    return cell.text if cell is not None else ""
+    if cell is None:
+        return ""
+    # 一级/二级 names are often written down a narrow cell, one character per line
+    return cell.text.replace("\n", "") if kind in ("level1", "level2", "level2_long") else cell.text
 
 
 def _indicator(values: dict[str, Cell], row: Row, table: IndicatorTable, outcome: Outcome) -> None:
@@ -78,6 +104,9 @@ def _indicator(values: dict[str, Cell], row: Row, table: IndicatorTable, outcome
     level2 = _text(values, "level2") or _text(values, "level2_long")
     if level2:
         table.level2 = level2
+        inferred = _level1_of(level2)
+        if "level1" in table.columns and not _text(values, "level1") and inferred and codes.level1(table.level1) != codes.level1(inferred):
+            table.level1 = inferred
     name = _text(values, "name") or _text(values, "name_long")
     value = _text(values, "value")
     cycle = _text(values, "cycle_value")

@@ -17,7 +17,7 @@ from ..grid import Cell, Grid, Row
 from ..header import read_meta
 from ..records import ImportedForm, ImportedProject, SourceRow
 from . import labels
-from .indicator_table import IndicatorTable, read_indicator_row
+from .indicator_table import IndicatorTable, fits, read_indicator_row
 from .outcome import Outcome, amount_of
 
 LAYOUT = "单个项目的绩效目标表（项目名称 / 资金 / 绩效目标，然后是 一级指标 | 二级指标 | 三级指标 | 指标值）"
@@ -77,6 +77,10 @@ def read(grid: Grid, outcome: Outcome) -> None:
                 continue
             _head_row(row, cells, form, outcome)
             continue
+        if not fits(grid, row, form.table):
+            outcome.stop(row, f"这一行不是指标行（指标表的表头在 {form.table.header.where}），也不是下一个项目的开始（项目名称 …）",
+                         forms_read=len(forms))
+            break
         read_indicator_row(grid, row, form.table, outcome)
     department, unit = read_meta([r.texts() for r in titles])
     outcome.set_unit(unit)
@@ -219,6 +223,11 @@ def _finish(form: _Form, department: str | None, outcome: Outcome) -> None:
         return
     project.indicators = form.table.indicators
     outcome.add_project(project)
+    chosen = _overview(fields)
+    for key_name in ("overview", "overview_year", "overview_all", "overview_mid", "overview_all_2", "overview_year_2"):
+        cell = fields.get(key_name)
+        if cell is not None and cell.text and cell.text != chosen:
+            form.extras.append(f"{labels.key(form.fields[key_name][0])}「{cell.text[:30]}」")
     for extra in form.extras:
         outcome.note(f"项目「{name}」的 {extra} 没有对应的填报工作簿列，未导入")
     if form.table.standards:
