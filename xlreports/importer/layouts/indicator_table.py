@@ -42,8 +42,11 @@ class IndicatorTable:
 def fits(grid: Grid, row: Row, table: IndicatorTable) -> bool:
     """Whether ``row`` can be an indicator row of ``table`` at all (else the table has ended)."""
     cells = [c for c in row.cells if c.text and not c.covered]
-    if len(cells) <= 1 and not (cells and len(table.columns) - (table.columns[0] in ("label", None)) <= 1):
-        return False
+    if grid.is_text and len(row.cells) == 1:
+        return False  # a line without a tab is not a table row
+    if len(cells) == 1 and not grid.is_text:
+        text = cells[0].text.replace("\n", "")
+        return codes.level1(text) is not None or codes.level2(text) is not None
     if grid.is_text:
         width = len(row.cells)
         while width and not row.cells[width - 1].text:

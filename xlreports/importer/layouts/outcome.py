@@ -43,9 +43,10 @@ class Outcome:
     def describe(self, text: str) -> None:
         self.descriptions.append(text)
 
-    def stop(self, row: Row, message: str, forms_read: int) -> None:
+    def stop(self, row: Row, message: str, forms_read: int, last: str | None = None) -> None:
         """Reading stopped at ``row``: say where, why, and what had been recognised up to there."""
-        read = f"此前已读到 {forms_read} 个项目" + (f"（最后一个是「{self.projects[-1].name}」）" if self.projects else "")
+        last = last or (self.projects[-1].name if self.projects else None)
+        read = f"此前已读到 {forms_read} 个项目" + (f"（最后一个是「{last}」）" if last else "")
         cell = row.cells[0] if row.cells else None
         self.problems.error(f"读到这里停止：{message}；{read}", sheet=cell.sheet if cell else row.sheet,
                             cell=cell.cell if cell else row.label)

@@ -79,7 +79,7 @@ def read(grid: Grid, outcome: Outcome) -> None:
             continue
         if not fits(grid, row, form.table):
             outcome.stop(row, f"这一行不是指标行（指标表的表头在 {form.table.header.where}），也不是下一个项目的开始（项目名称 …）",
-                         forms_read=len(forms))
+                         forms_read=len(forms), last=_name_of(form))
             break
         read_indicator_row(grid, row, form.table, outcome)
     department, unit = read_meta([r.texts() for r in titles])
@@ -242,6 +242,11 @@ def _fund_and_name(text: str) -> tuple[str | None, str]:
         if line.startswith("政策任务-") and index:
             return "\n".join(lines[:index]).strip(), "\n".join([line.removeprefix("政策任务-"), *lines[index + 1:]])
     return None, text
+
+
+def _name_of(form: _Form) -> str | None:
+    label_cell = form.fields.get("name")
+    return _fund_and_name(label_cell[1].text)[1] if label_cell and label_cell[1].text else None
 
 
 def _text(cell: Cell | None) -> str | None:
