@@ -1,14 +1,12 @@
-"""``xlreports import``: turn an existing 项目支出绩效目标表 into an input workbook.
+"""``xlreports import``: turn existing forms into an input workbook.
 
 The flow, one module per step::
 
-    text_table / xlsx_table → rows → indicator_text → workbook
-    (read the table)          (units, projects, amounts)  (parse 绩效指标)  (write 文件信息/项目/指标)
+    sources (grid_text / grid_html / grid_docx / grid_sheet) → recognise (layouts/*) → rows / indicator_text → workbook
+    (every container → one cell grid)                          (which layout, read it)                          (write)
 
-Sources are the table flattened to text (tab-separated, as published on district websites, seeds
-002 and 003) or the same table in an ``.xlsx`` (the form xlreports builds, or an officer's
-spreadsheet).  Every problem is collected in one :class:`~xlreports.problems.Problems` with its
-line or cell; nothing that could not be read is dropped silently.
+Every problem is collected in one :class:`~xlreports.problems.Problems` with its line or cell;
+a line or cell that is not read is an error, never dropped silently.
 """
 
 from __future__ import annotations

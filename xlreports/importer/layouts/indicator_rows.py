@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ... import codes, contract
-from ..grid import Cell, Grid, Row
+from ..grid import Cell, Grid
 from ..header import read_meta
 from ..records import ImportedIndicator, ImportedProject, SourceRow
 from .outcome import Outcome, amount_of

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ... import contract
 from ..grid import Cell, Grid, Row
 from ..header import read_meta
-from ..records import ImportedForm, ImportedProject, SourceRow
+from ..records import ImportedProject, SourceRow
 from . import labels
 from .indicator_table import IndicatorTable, fits, read_indicator_row
 from .outcome import Outcome, amount_of
