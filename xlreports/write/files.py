@@ -221,10 +221,10 @@ class FileSet:
             if item.temporary is not None:
                 item.temporary.unlink(missing_ok=True)
         self.items = []
-        sweep(self.root, owners={self.owner})
+        sweep(self.root, owners={self.owner}, outputs=self.tracked)
 
     def __enter__(self) -> FileSet:
-        sweep(self.root)
+        sweep(self.root, outputs=self.tracked)
         return self
 
     def __exit__(self, kind, error, trace) -> None:
@@ -305,29 +305,42 @@ def _roll_back(done: list[tuple[_Item, Path | None, bool]]) -> list[str]:
     return failures
 
 
-def sweep(folder: Path, owners: set[int] | None = None) -> None:
-    """Remove temporary files left in ``folder`` (and its sub-folders) by owners no longer running.
+def sweep(folder: Path, owners: set[int] | None = None, outputs: bool = True) -> None:
+    """Remove temporary files left in ``folder`` by owners no longer running.
 
-    With ``owners``, those owners' files go whether they run or not (the owner is cleaning up).
-    A backup whose target is missing (a build stopped between two renames) is put back.
+    With ``owners``, those owners' temporary files go whether they run or not (the owner is
+    cleaning up after itself).  A backup whose target is missing (a build stopped between two
+    renames) is put back.  ``outputs``: a build's folder, its sub-folders (地市/) and the names
+    earlier versions used are swept too; elsewhere (``init``, ``import``) only our own names.
     """
     if not folder.is_dir():
         return
-    for directory in (folder, *(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())):
+    folders = [folder, *(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())] if outputs else [folder]
+    for directory in folders:
         for path in directory.iterdir():
             mine = _OURS.match(path.name)
             if mine:
-                owner = int(mine.group(1))
-                if (owners is not None and owner in owners) or (owners is None and not _alive(owner)):
-                    target = path.with_name(mine.group(4))
-                    with contextlib.suppress(OSError):
-                        if mine.group(5) == "old" and not os.path.lexists(target):
-                            os.replace(path, target)
-                        else:
-                            path.unlink()
-            elif owners is None and (legacy := _LEGACY.match(path.name)) and not _alive(int(legacy.group(1))):
+                _sweep_one(path, mine, owners)
+            elif outputs and owners is None and (legacy := _LEGACY.match(path.name)) and not _alive(int(legacy.group(1))):
                 with contextlib.suppress(OSError):
                     path.unlink()
+
+
+def _sweep_one(path: Path, name: re.Match, owners: set[int] | None) -> None:
+    owner, backup = int(name.group(1)), name.group(5) == "old"
+    if owners is not None:
+        if owner in owners and not backup:  # a backup an owner could not put back stays (its message names it)
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return
+    if _alive(owner):
+        return
+    target = path.with_name(name.group(4))
+    with contextlib.suppress(OSError):
+        if backup and not os.path.lexists(target):
+            os.replace(path, target)
+        else:
+            path.unlink()
 
 
 def _alive(pid: int) -> bool:
