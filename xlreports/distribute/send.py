@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import re
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -179,18 +178,27 @@ def _print_errors(problems: Problems, err: TextIO) -> None:
 # --- dry run -------------------------------------------------------------------------------------
 
 def _dry_run(output_dir: Path, items: list[Item], texts: list[Texts], config: SmtpConfig, rt: Runtime) -> int:
+    from ..paths import safe_file_name
+    from ..write.files import FileError, FileSet
+
     sender = config.sender or PLACEHOLDER_SENDER
     folder = output_dir / PREVIEW_FOLDER
-    folder.mkdir(exist_ok=True)
-    for old in folder.glob("*.eml"):
-        old.unlink()
     written = 0
-    for number, (item, text) in enumerate(zip(items, texts, strict=True), 1):
-        if item.action not in TO_SEND:
-            continue
-        message = build_message(item.delivery, text, sender, item.message_id, reply_to=config.reply_to)
-        (folder / f"{number:02d}_{_safe_name(item.delivery.recipient.unit)}.eml").write_bytes(message_bytes(message))
-        written += 1
+    try:
+        with FileSet(folder, boundary=output_dir) as files:  # the previews replaced together
+            for old in folder.glob("*.eml"):
+                files.remove(old)
+            for number, (item, text) in enumerate(zip(items, texts, strict=True), 1):
+                if item.action not in TO_SEND:
+                    continue
+                data = message_bytes(build_message(item.delivery, text, sender, item.message_id,
+                                                   reply_to=config.reply_to))
+                name = f"{number:02d}_{safe_file_name(item.delivery.recipient.unit, '收件人')}.eml"
+                files.write(folder / name, lambda temporary, data=data: temporary.write_bytes(data))
+                written += 1
+    except FileError as exc:
+        print(f"未能写出邮件预览：{exc}", file=rt.err)
+        return 1
     print(f"邮件计划（{len(items)} 个收件人，{written} 封将发送）：", file=rt.out)
     print_plan(items, rt.out)
     if written:
@@ -201,10 +209,6 @@ def _dry_run(output_dir: Path, items: list[Item], texts: list[Texts], config: Sm
         print(f"注意：没有设置发件地址（from），预览中的发件人是 {PLACEHOLDER_SENDER}。", file=rt.out)
     print("这是试运行（--dry-run）：没有连接邮件服务器，也没有修改发送记录。", file=rt.out)
     return 0
-
-
-def _safe_name(text: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("._")[:60] or "收件人"
 
 
 # --- sending ---------------------------------------------------------------------------------------
