@@ -217,3 +217,17 @@ def test_an_interrupted_set_leaves_no_temporary_file(tmp_path):
         files.write_text(tmp_path / "绩效目标表.xlsx", "x")
         raise KeyboardInterrupt
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_over_a_read_only_workbook_says_so(tmp_path, capsys):
+    from xlreports.cli import main
+
+    target = tmp_path / "填报工作簿.xlsx"
+    target.write_bytes(b"the officer's workbook")
+    target.chmod(0o444)
+    assert main(["init", str(target), "--force"]) == 1
+    assert f"✗ 未生成工作簿：{target}：文件是只读的" in capsys.readouterr().err
+    assert target.read_bytes() == b"the officer's workbook" and leftovers(tmp_path) == []
+    target.chmod(0o644)
+    assert main(["init", str(target), "--force"]) == 0
+    assert target.read_bytes()[:2] == b"PK" and leftovers(tmp_path) == []

@@ -22,55 +22,23 @@ backup whose target is missing.  Interruption (Ctrl-C, SIGTERM) is held off whil
 from __future__ import annotations
 
 import contextlib
-import errno
 import itertools
 import os
 import re
 import signal
-import stat
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import manifest as manifests
+from .checks import FileError, cannot_replace, describe, ensure_inside
+
+__all__ = ["FileError", "FileSet", "describe", "ensure_inside", "sweep", "write_failed"]
 
 PREFIX = ".xlreports~"
 _OURS = re.compile(r"^\.xlreports~(\d+)-(\d+)-(\d+)~(.+)\.(tmp|old)$")
 _LEGACY = re.compile(r"^\..+?\.(\d+)(?:\.\d+)?\.tmp$")  # .经费安排表.<pid>.1.tmp of earlier versions
 _counter = itertools.count(1)
-
-REASONS = {
-    errno.EROFS: "磁盘或文件夹是只读的",
-    errno.EACCES: "没有权限",
-    errno.EPERM: "没有权限",
-    errno.ENOSPC: "磁盘已满(ENOSPC)",
-    errno.EDQUOT: "磁盘空间配额已用完(EDQUOT)",
-    errno.ENAMETOOLONG: "路径过长(ENAMETOOLONG)",
-    errno.EBUSY: "文件被其他程序打开（请在 Excel 中关闭）",
-    errno.ETXTBSY: "文件被其他程序打开（请在 Excel 中关闭）",
-    errno.EISDIR: "同名的是一个文件夹",
-    errno.ENOENT: "文件夹不存在或已被移走",
-    errno.EIO: "磁盘读写错误(EIO)",
-    errno.EFBIG: "文件超过系统允许的大小(EFBIG)",
-}
-OPEN_ELSEWHERE = "文件被其他程序打开（请在 Excel 中关闭）"
-
-
-class FileError(Exception):
-    """A file that cannot be written or replaced; the message (Chinese) names it and says why."""
-
-
-def describe(error: BaseException) -> str:
-    """Why an operating-system error happened, in Chinese (with the system's code for support)."""
-    if getattr(error, "winerror", None) in (32, 33):  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
-        return OPEN_ELSEWHERE
-    number = getattr(error, "errno", None)
-    if number in REASONS:
-        return REASONS[number]
-    name = errno.errorcode.get(number, "") if number else ""
-    text = getattr(error, "strerror", None) or str(error) or type(error).__name__
-    return f"系统错误：{text}" + (f"({name})" if name else "")
 
 
 @dataclass
@@ -120,12 +88,11 @@ class FileSet:
         temporary = self.temporary(path)
         try:
             produce(temporary)
-        except OSError as exc:
-            temporary.unlink(missing_ok=True)
-            raise FileError(f"无法写入 {path}：{describe(exc)}") from None
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        except BaseException as exc:
+            refusal = write_failed(exc, path, temporary)
+            if refusal is None:
+                raise
+            raise refusal from None
         self.add(temporary, path, manifests.digest(temporary) if self.tracked else None)
         return temporary
 
@@ -158,7 +125,7 @@ class FileSet:
 
     def _commit(self) -> None:
         items = [item for item in self.items if item.temporary is not None or os.path.lexists(item.path)]
-        refusals = [reason for item in items if (reason := _cannot_replace(self.root, item.path))]
+        refusals = [reason for item in items if (reason := cannot_replace(self.root, item.path))]
         if refusals:
             raise FileError("；".join(refusals) + "。没有替换任何文件，原有文件都保持不变")
         asides = self._asides(items)
@@ -204,12 +171,15 @@ class FileSet:
         recorded = manifests.load(self.root) if self.tracked else {}
         asides: dict[Path, Path | None] = {}
         for item in items:
-            if not os.path.lexists(item.path):
-                asides[item.path] = None
-            elif item.tracked and self.tracked and manifests.edited(self.root, item.path, recorded, item.digest):
-                asides[item.path] = manifests.kept_name(item.path, set(asides.values()))
-            else:
-                asides[item.path] = self._backup(item.path)
+            try:
+                if not os.path.lexists(item.path):
+                    asides[item.path] = None
+                elif item.tracked and self.tracked and manifests.edited(self.root, item.path, recorded, item.digest):
+                    asides[item.path] = manifests.kept_name(item.path, set(asides.values()))
+                else:
+                    asides[item.path] = self._backup(item.path)
+            except OSError as exc:
+                raise FileError(f"无法读取 {item.path}：{describe(exc)}。没有替换任何文件，原有文件都保持不变") from None
         return asides
 
     def _backup(self, path: Path) -> Path:
@@ -234,57 +204,34 @@ class FileSet:
             self.discard()
 
 
-def ensure_inside(root: Path, path: Path, folder: bool = False) -> None:
-    """Refuse ``path`` unless it lies inside ``root`` once every symbolic link is resolved.
+def write_failed(error: BaseException, path: Path, temporary: Path) -> FileError | None:
+    """Clean up after writing ``temporary`` failed; the refusal to raise for a system error, else None.
 
-    A target that is itself a symbolic link is refused too: replacing it would write where the
-    link points, or silently turn a link someone made into a file.
+    xlsxwriter wraps the system's error in one of its own; the zip file it leaves open is closed
+    here, or, garbage-collected later, it would try to write again and print a traceback.
     """
-    try:
-        real_root = root.resolve()
-        where = path.resolve() if folder else path.parent.resolve()
-        outside = not (where == real_root or where.is_relative_to(real_root))
-        link = path.is_symlink()
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
-        raise FileError(f"{path}：{describe(exc) if isinstance(exc, OSError) else '符号链接循环'}") from None
-    if outside:
-        raise FileError(f"{path}：位于输出文件夹 {root} 之外（{where}），为安全起见不会写入")
-    if link:
-        raise FileError(f"{path}：是一个符号链接（快捷方式），为安全起见不会写入或替换；请删除这个链接后重新运行")
+    _close_zip_files(error)
+    with contextlib.suppress(OSError):
+        temporary.unlink(missing_ok=True)
+    cause = error if isinstance(error, OSError) else next((a for a in error.args if isinstance(a, OSError)), None)
+    return FileError(f"无法写入 {path}：{describe(cause)}") if cause is not None else None
 
 
-def _cannot_replace(root: Path, path: Path) -> str | None:
-    """Why ``path`` cannot be replaced now (a message naming it), or None."""
-    try:
-        ensure_inside(root, path)
-    except FileError as exc:
-        return str(exc)
-    reason = _obstacle(path)
-    return f"{path}：{reason}" if reason else None
+def _close_zip_files(error: BaseException | None) -> None:
+    import zipfile
 
-
-def _obstacle(path: Path) -> str | None:
-    folder = path.parent
-    if not os.access(folder, os.W_OK):
-        return f"文件夹 {folder} 只读或没有写入权限"
-    try:
-        if not os.path.lexists(path):
-            return None
-        info = path.lstat()
-        if not stat.S_ISREG(info.st_mode):
-            return "同名的不是普通文件（是文件夹或其他对象）"
-        if not info.st_mode & stat.S_IWUSR:
-            return "文件是只读的（请在文件属性中取消“只读”后重新运行）"
-        locks = [f"~${path.name}", f".~lock.{path.name}#"] + ([f"~${path.name[2:]}"] if len(path.stem) > 2 else [])
-        for lock in locks:
-            if os.path.lexists(folder / lock):
-                return f"{OPEN_ELSEWHERE}；如果已经关闭，请删除旁边的锁文件 {lock} 后重新运行"
-        if sys.platform == "linux":
-            with open(path, "ab"):
-                pass
-    except OSError as exc:
-        return describe(exc)
-    return None
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        trace = error.__traceback__
+        while trace is not None:
+            for value in list(trace.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile) and value.fp is not None:
+                    with contextlib.suppress(Exception):
+                        value.fp.close()
+                    value.fp = None
+            trace = trace.tb_next
+        error = error.__cause__ or error.__context__
 
 
 def _replace(source: Path, target: Path) -> None:

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import re
@@ -21,7 +20,7 @@ from typing import Any
 from ..load.xlsx_parts import cell_name
 from ..render.sheet import Sheet
 from ..render.styles import Style
-from .files import FileError, FileSet, describe
+from .files import FileSet, write_failed
 from .formats import FormatCache
 from .manifest import digest
 
@@ -75,12 +74,10 @@ class Outputs:
         try:
             warnings = _write(sheets, temporary, self.created)
         except BaseException as exc:
-            _close_quietly(exc)
-            temporary.unlink(missing_ok=True)
-            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc  # xlsxwriter wraps it
-            if isinstance(cause, OSError):
-                raise FileError(f"无法写入 {path}：{describe(cause)}") from None
-            raise
+            refusal = write_failed(exc, path, temporary)
+            if refusal is None:
+                raise
+            raise refusal from None
         self.last = (temporary, path, digest(temporary) if self.files.tracked else None)
         if adopt:
             self.adopt(*self.last)
@@ -104,28 +101,6 @@ class Outputs:
 
     def __exit__(self, kind, error, trace) -> None:
         self.files.__exit__(kind, error, trace)
-
-
-def _close_quietly(error: BaseException) -> None:
-    """Close the zip file a failed write left open, so that it does not fail again later.
-
-    When the disk is full, xlsxwriter's ``ZipFile`` stays referenced by the exception's frames;
-    garbage-collected later it would try to write again and print a traceback to the user.
-    """
-    import zipfile
-
-    seen = set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        trace = error.__traceback__
-        while trace is not None:
-            for value in list(trace.tb_frame.f_locals.values()):
-                if isinstance(value, zipfile.ZipFile) and value.fp is not None:
-                    with contextlib.suppress(Exception):
-                        value.fp.close()
-                    value.fp = None
-            trace = trace.tb_next
-        error = error.__cause__ or error.__context__
 
 
 def _write(sheets: list[Sheet], path: Path, created: dt.datetime) -> list[str]:
