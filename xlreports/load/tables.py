@@ -20,6 +20,19 @@ from .xlsx_parts import cell_name, column_letters
 
 HEADER_SEARCH_ROWS = 20
 
+# Numbers that belong to a group of rows, written once for it: merging them over the group is how
+# the source documents write them, so a merge there applies to every row, like merged text.
+GROUP_NUMBERS = frozenset({
+    (contract.PROJECTS, "unit_stated_total"),
+    (contract.EVAL_INDICATORS, "level1_weight"),
+    (contract.EVAL_INDICATORS, "level2_weight"),
+})
+# Text columns that hold one row's own quantity: merging them over several rows is refused as for numbers.
+PER_ROW_QUANTITIES = frozenset({
+    (contract.CITY_TASKS, "workload"),
+    (contract.EVAL_INDICATORS, "ratio"),
+})
+
 
 @dataclass
 class Table:
@@ -58,6 +71,7 @@ class KeyValues:
     sheet: str
     values: dict[str, object]
     cells: dict[str, str]
+    merged: dict[str, str] = field(default_factory=dict)  # key → merged range its value shares with other keys
 
 
 def read_table(book: RawWorkbook, spec: contract.SheetSpec, problems: Problems) -> Table | None:
@@ -87,6 +101,7 @@ def read_table(book: RawWorkbook, spec: contract.SheetSpec, problems: Problems) 
             row.extend([None] * (width - len(row)))
     used = list(mapping.values())
     data_rows = [r for r in range(header_index + 1, len(grid)) if any(_present(grid[r][c]) for c in used)]
+    _refuse_merged_numbers(raw, mapping, data_rows, problems)
     _warn_unknown_columns(raw, header_index, header_cells, mapping, data_rows, problems)
     _report_missing_results(raw, mapping, data_rows, header_index, problems)
 
@@ -120,6 +135,8 @@ def read_key_values(book: RawWorkbook, spec: contract.SheetSpec, problems: Probl
         value_col = key_col + 1
     values: dict[str, object] = {}
     cells: dict[str, str] = {}
+    merged = _shared_values(raw, key_col, value_col, first)
+    cells_merged: dict[str, str] = {}
     for r in range(first, len(raw.grid)):
         key = _text(raw.value(r, key_col), False)
         if key is None:
@@ -133,7 +150,60 @@ def read_key_values(book: RawWorkbook, spec: contract.SheetSpec, problems: Probl
             problems.warning(f"字段「{key}」重复，使用后面的值", sheet=raw.name, cell=cell_name(r, key_col))
         values[key] = value if _present(value) else None
         cells[key] = cell_name(r, value_col)
-    return KeyValues(raw.name, values, cells)
+        if r in merged:
+            cells_merged[key] = merged[r]
+    return KeyValues(raw.name, values, cells, cells_merged)
+
+
+def merged_number_message(header: str, span: str, amount: bool) -> str:
+    """What to do about a merged cell over several rows (``span`` = ``3 行``) of a per-row number."""
+    what = "金额" if amount else "数值"
+    return (f"「{header}」的合并单元格跨越 {span}：每一行的{what}必须分别填写，程序不会把合并的数值拆分或复制到各行。"
+            f"请取消合并，在每一行填写该行自己的{what}")
+
+
+def _per_row_number(spec: contract.SheetSpec, key: str) -> bool:
+    if (spec.name, key) in GROUP_NUMBERS:
+        return False
+    return spec.column(key).kind != "text" or (spec.name, key) in PER_ROW_QUANTITIES
+
+
+def _refuse_merged_numbers(raw: RawSheet, mapping: dict[str, int], data_rows: list[int], problems: Problems) -> None:
+    """A merge over several data rows (or several columns) of a per-row number is an error naming the range.
+
+    The copies that :func:`~.workbook.open_workbook` made are cleared, so that no later step sees
+    the merged value as every row's own.
+    """
+    if not raw.merges:
+        return
+    rows = set(data_rows)
+    numbers = {key: col for key, col in mapping.items() if _per_row_number(raw.spec, key)}
+    for top, left, bottom, right in raw.merges:
+        keys = [key for key, col in numbers.items() if left <= col <= right]
+        covered = [r for r in range(top, bottom + 1) if r in rows]
+        if not keys or not covered or (len(covered) < 2 and len(keys) < 2):
+            continue
+        column = raw.spec.column(keys[0])
+        span = f"{bottom - top + 1} 行" if len(covered) > 1 else f"{right - left + 1} 列"
+        problems.error(merged_number_message(column.header, span, column.kind == "amount"),
+                       sheet=raw.name, cell=f"{cell_name(top, left)}:{cell_name(bottom, right)}",
+                       value=raw.value(top, left))
+        for r in range(top, bottom + 1):
+            for c in range(left, right + 1):
+                if (r, c) != (top, left) and r < len(raw.grid) and c < len(raw.grid[r]):
+                    raw.grid[r][c] = None
+
+
+def _shared_values(raw: RawSheet, key_col: int, value_col: int, first: int) -> dict[int, str]:
+    """Rows of a 字段 | 值 sheet whose value is one merged cell shared with another field's row."""
+    shared: dict[int, str] = {}
+    for top, left, bottom, right in raw.merges:
+        if not left <= value_col <= right or left <= key_col <= right:
+            continue
+        keyed = [r for r in range(max(top, first), bottom + 1) if _present(raw.value(r, key_col))]
+        if len(keyed) > 1:
+            shared.update(dict.fromkeys(keyed, f"{cell_name(top, left)}:{cell_name(bottom, right)}"))
+    return shared
 
 
 _MISSING_RESULT = "公式没有保存计算结果（文件可能由程序生成、从未在 Excel 中打开）：请在 Excel 或 WPS 中打开、保存后再试，或直接填写数值"

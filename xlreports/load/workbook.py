@@ -23,6 +23,10 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
 
+Merge = tuple[int, int, int, int]
+"""A merged range as 0-based (top, left, bottom, right), bounds included."""
+
+
 @dataclass
 class RawSheet:
     """One known sheet as a grid of cell values (0-based rows and columns, as in Excel)."""
@@ -31,6 +35,7 @@ class RawSheet:
     spec: contract.SheetSpec
     grid: list[list[object]]
     missing_results: dict[tuple[int, int], str] = field(default_factory=dict)
+    merges: list[Merge] = field(default_factory=list)
 
     def value(self, row: int, col: int) -> object:
         if row < len(self.grid) and col < len(self.grid[row]):
@@ -91,14 +96,20 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
             # pandas opened the file with calamine; its sheet is parsed once for cells and merged ranges
             sheet = book.book.get_sheet_by_name(sheet_name)
             grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
-            _fill_merged(grid, sheet.merged_cell_ranges or [])
-            sheets[spec.name] = RawSheet(sheet_name, spec, grid, parts.formulas_without_result(sheet_name))
+            merges = [(top, left, bottom, right)
+                      for (top, left), (bottom, right) in sheet.merged_cell_ranges or []]
+            _fill_merged(grid, merges)
+            sheets[spec.name] = RawSheet(sheet_name, spec, grid, parts.formulas_without_result(sheet_name), merges)
     return RawWorkbook(path, sheets, parts)
 
 
-def _fill_merged(grid: list[list[object]], merges) -> None:
-    """Give every cell of a merged range the value of its top-left cell."""
-    for (top, left), (bottom, right) in merges:
+def _fill_merged(grid: list[list[object]], merges: list[Merge]) -> None:
+    """Give every cell of a merged range the value of its top-left cell.
+
+    This is right for text that labels a group (a unit merged over its projects); the readers of
+    :mod:`.tables` refuse a merge over the rows of a per-row number and clear the copies.
+    """
+    for top, left, bottom, right in merges:
         if top >= len(grid) or left >= len(grid[top]):
             continue
         value = grid[top][left]

@@ -11,7 +11,7 @@ import unicodedata
 
 from .. import contract
 from ..amounts import NotANumber, format_number, is_known_unit, parse_amount
-from ..load.tables import KeyValues, Table
+from ..load.tables import KeyValues, Table, merged_number_message
 from ..model import Evaluation, GradeBand, Info
 from ..problems import Problems
 from .eval_indicators import SPENDING, validate_eval_indicators
@@ -76,10 +76,14 @@ def canonical_key(key: str) -> str:
 def _info(sheet: KeyValues, default_unit: str, problems: Problems) -> Evaluation:
     values = {canonical_key(k): v for k, v in sheet.values.items()}
     cells = {canonical_key(k): c for k, c in sheet.cells.items()}
+    merged = {canonical_key(k): c for k, c in sheet.merged.items()}
     unit = _unit(values.get(contract.INFO_UNIT), default_unit, sheet.sheet, cells, problems)
     info = Info()
     for key, value in values.items():
-        if key in AMOUNT_KEYS:
+        if key in AMOUNT_KEYS and key in merged:
+            problems.error(merged_number_message(key, "多个字段", True), sheet=sheet.sheet, cell=merged[key],
+                           value=value)
+        elif key in AMOUNT_KEYS:
             try:
                 info[key] = parse_amount(value, unit)
             except NotANumber:
