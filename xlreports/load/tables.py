@@ -110,6 +110,8 @@ def read_table(book: RawWorkbook, spec: contract.SheetSpec, problems: Problems) 
     for key, col in mapping.items():
         values = [grid[r][col] for r in data_rows]
         if spec.column(key).kind == "text":
+            if book.parts is None:
+                _warn_unknown_formats(raw, col, data_rows, values, problems)
             percent = _percent_cells(book, raw, col, data_rows, values) if percent_styles else ()
             if percent:
                 values = [_text(v, (r, col) in percent) for r, v in zip(data_rows, values, strict=True)]
@@ -275,6 +277,20 @@ def _percent_cells(book: RawWorkbook, raw: RawSheet, col: int, rows: list[int], 
     if not numeric or book.parts is None:
         return set()
     return book.parts.percent_cells(raw.name, numeric)
+
+
+def _warn_unknown_formats(raw: RawSheet, col: int, rows: list[int], values: list[object], problems: Problems) -> None:
+    """A fraction in a text column of a file whose number formats cannot be read (``.xls``, ``.xlsb``).
+
+    ``90%`` typed in Excel is stored as ``0.9``; without the cell's format it cannot be told from
+    the number 0.9, so the cell is named rather than guessed.
+    """
+    for r, value in zip(rows, values, strict=True):
+        if isinstance(value, float) and 0 < abs(value) < 1:
+            shown = format_number(value * 100) + "%"
+            problems.warning(f"这种文件格式无法识别百分比格式，此格按数字「{format_number(value)}」读取；"
+                             f"如在 Excel 中显示为「{shown}」，请把它改写为文本 {shown}，或另存为 .xlsx 后再试",
+                             sheet=raw.name, cell=cell_name(r, col))
 
 
 def _present(value: object) -> bool:
