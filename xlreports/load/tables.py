@@ -16,7 +16,7 @@ from .. import contract
 from ..amounts import format_number
 from ..problems import Problems
 from .workbook import RawSheet, RawWorkbook
-from .xlsx_parts import cell_name, column_letters
+from .xlsx_parts import MAX_CELL_TEXT, cell_name, column_letters
 
 HEADER_SEARCH_ROWS = 20
 
@@ -109,6 +109,7 @@ def read_table(book: RawWorkbook, spec: contract.SheetSpec, problems: Problems) 
     percent_styles = book.parts is not None and book.parts.has_percent_styles()
     for key, col in mapping.items():
         values = [grid[r][col] for r in data_rows]
+        _refuse_long_texts(raw, col, data_rows, values, problems)
         if spec.column(key).kind == "text":
             if book.parts is None:
                 _warn_unknown_formats(raw, col, data_rows, values, problems)
@@ -145,6 +146,7 @@ def read_key_values(book: RawWorkbook, spec: contract.SheetSpec, problems: Probl
             continue
         key = contract.normalize_name(key)
         value = raw.value(r, value_col)
+        _refuse_long_texts(raw, value_col, [r], [value], problems)
         if (r, value_col) in raw.missing_results:
             problems.error(_MISSING_RESULT, sheet=raw.name, cell=cell_name(r, value_col),
                            value=raw.missing_results[(r, value_col)])
@@ -277,6 +279,15 @@ def _percent_cells(book: RawWorkbook, raw: RawSheet, col: int, rows: list[int], 
     if not numeric or book.parts is None:
         return set()
     return book.parts.percent_cells(raw.name, numeric)
+
+
+def _refuse_long_texts(raw: RawSheet, col: int, rows: list[int], values: list[object], problems: Problems) -> None:
+    """A text longer than an Excel cell holds cannot go into a form whole: an error before anything is written."""
+    for r, value in zip(rows, values, strict=True):
+        if type(value) is str and len(value) > MAX_CELL_TEXT:
+            problems.error(f"文字长度 {len(value):,} 个字符，超过 Excel 单元格的上限 {MAX_CELL_TEXT:,} 个字符，"
+                           f"表格中无法完整写入：请缩短到 {MAX_CELL_TEXT:,} 个字符以内", sheet=raw.name,
+                           cell=cell_name(r, col))
 
 
 def _warn_unknown_formats(raw: RawSheet, col: int, rows: list[int], values: list[object], problems: Problems) -> None:
