@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass, field
 
 from .. import contract
-from ..amounts import format_number
+from ..names import compact
+from ..numbers import show_number
 from ..problems import Problems
 from .workbook import RawSheet, RawWorkbook
 from .xlsx_parts import MAX_CELL_TEXT, cell_name, column_letters
@@ -144,7 +145,7 @@ def read_key_values(book: RawWorkbook, spec: contract.SheetSpec, problems: Probl
         key = _text(raw.value(r, key_col), False)
         if key is None:
             continue
-        key = contract.normalize_name(key)
+        key = compact(key)
         value = raw.value(r, value_col)
         _refuse_long_texts(raw, value_col, [r], [value], problems)
         if (r, value_col) in raw.missing_results:
@@ -217,7 +218,7 @@ def _header_lookup(spec: contract.SheetSpec) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for column in spec.columns:
         for name in column.names:
-            lookup.setdefault(contract.normalize_name(name), column.key)
+            lookup.setdefault(compact(name), column.key)
     return lookup
 
 
@@ -298,8 +299,8 @@ def _warn_unknown_formats(raw: RawSheet, col: int, rows: list[int], values: list
     """
     for r, value in zip(rows, values, strict=True):
         if isinstance(value, float) and 0 < abs(value) < 1:
-            shown = format_number(value * 100) + "%"
-            problems.warning(f"这种文件格式无法识别百分比格式，此格按数字「{format_number(value)}」读取；"
+            shown = show_number(value * 100) + "%"
+            problems.warning(f"这种文件格式无法识别百分比格式，此格按数字「{show_number(value)}」读取；"
                              f"如在 Excel 中显示为「{shown}」，请把它改写为文本 {shown}，或另存为 .xlsx 后再试",
                              sheet=raw.name, cell=cell_name(r, col))
 
@@ -323,7 +324,7 @@ def _text(value: object, percent: bool) -> str | None:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
-        return format_number(value * 100) + "%" if percent else format_number(value)
+        return show_number(value * 100) + "%" if percent else show_number(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time):
