@@ -175,3 +175,27 @@ def test_merged_amount_and_percentages_survive_a_save_as_ods_and_xls(root, tmp_p
             read_input(save_as(source, tmp_path / "saved", target), problems)
         assert [p.location for p in problems.errors] == ["项目!C8:C10"], target
         assert [str(p)[:len(percent)] for p in problems.warnings if "百分比" in p.message] == ([percent] if percent else [])
+
+
+@pytest.mark.slow
+def test_build_without_arguments_names_the_workbooks_and_every_file_it_skips(tmp_path, workbook):
+    from test_cli import run
+
+    folder = tmp_path / "input"
+    folder.mkdir()
+    write_ods(folder / "甲.ods", {
+        "项目": [row(*map(ods_cell, ["项目名称", "资金需求", "总体绩效目标"])), row(ods_cell("甲"), ods_cell(1), ods_cell("目标"))],
+        "指标": [row(*map(ods_cell, ["项目名称", "一级指标", "二级指标", "三级指标", "指标值"])),
+                 row(*map(ods_cell, ["甲", "产出指标", "数量指标", "场次", "1场"]))],
+    })
+    (folder / "~$甲.xlsx").write_bytes(b"lock")
+    (folder / "数据.csv").write_text("项目名称,资金需求\n甲,1\n", encoding="utf-8")
+    result = run("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        "跳过 input/~$甲.xlsx：Excel 或 WPS 打开工作簿时留下的锁定文件，不是工作簿",
+        "跳过 input/数据.csv：CSV 文本文件不是工作簿，请在 Excel 或 WPS 中打开并另存为 .xlsx",
+        "input/ 中有 1 个工作簿：甲.ods",
+    ]
+    assert (tmp_path / "output" / "甲" / "绩效目标表.xlsx").exists()
