@@ -58,15 +58,15 @@ def test_a_per_row_number_merged_over_rows_is_an_error_naming_the_range(spec, co
     assert [(p.location, p.value) for p in merged] == [(f"{spec.name}!{letter}2:{letter}3", 60)]
     what = "金额" if column.kind == "amount" else "数值"
     assert merged[0].message == (f"「{column.header}」的合并单元格跨越 2 行：每一行的{what}必须分别填写，"
-                                 f"程序不会把合并的数值拆分或复制到各行。请取消合并，在每一行填写该行自己的{what}")
+                                 f"程序不会把合并的数值拆分或复制到各行。请取消合并，在每一行填写它自己的{what}")
 
 
 def test_two_amount_columns_merged_in_one_row_are_refused(workbook):
     path = workbook({"项目": [["项目名称", "财政拨款", "财政专户拨款"], ["甲", 100, None], ["乙", 5, 6]]},
                     merges={"项目": ["B2:C2"]})
     assert [str(p) for p in problems_of(path).errors] == [
-        "项目!B2:C2：「财政拨款」的合并单元格跨越 2 列：每一行的金额必须分别填写，程序不会把合并的数值拆分或复制到各行。"
-        "请取消合并，在每一行填写该行自己的金额（值为「100」）"]
+        "项目!B2:C2：「财政拨款」的合并单元格跨越 2 列：每一列的金额必须分别填写，程序不会把合并的数值拆分或复制到各行。"
+        "请取消合并，在每一列填写它自己的金额（值为「100」）"]
 
 
 def test_group_labels_and_group_weights_stay_merged(workbook):
@@ -97,8 +97,8 @@ def test_an_amount_field_sharing_a_merged_value_is_refused(sheet, key, workbook)
     path = workbook(sheets, merges={sheet: ["B3:B4"]})
     merged = [str(p) for p in problems_of(path).errors if "合并" in p.message]
     assert merged == [f"{sheet}!B3:B4：「{key.replace('金额（本级）', '_本级') if sheet == '自评信息' else key}」"
-                      "的合并单元格跨越 多个字段：每一行的金额必须分别填写，程序不会把合并的数值拆分或复制到各行。"
-                      "请取消合并，在每一行填写该行自己的金额（值为「300」）"]
+                      "的合并单元格跨越多个字段：每个字段的金额必须分别填写，程序不会把合并的数值拆分或复制到各行。"
+                      "请取消合并，在每个字段填写它自己的金额（值为「300」）"]
 
 
 @pytest.mark.slow

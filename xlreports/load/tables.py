@@ -160,11 +160,11 @@ def read_key_values(book: RawWorkbook, spec: contract.SheetSpec, problems: Probl
     return KeyValues(raw.name, values, cells, cells_merged)
 
 
-def merged_number_message(header: str, span: str, amount: bool) -> str:
-    """What to do about a merged cell over several rows (``span`` = ``3 行``) of a per-row number."""
+def merged_number_message(header: str, span: str, amount: bool, each: str = "每一行") -> str:
+    """What to do about a per-row number merged over several cells (``span`` = `` 3 行``; ``each`` = 每一行)."""
     what = "金额" if amount else "数值"
-    return (f"「{header}」的合并单元格跨越 {span}：每一行的{what}必须分别填写，程序不会把合并的数值拆分或复制到各行。"
-            f"请取消合并，在每一行填写该行自己的{what}")
+    return (f"「{header}」的合并单元格跨越{span}：{each}的{what}必须分别填写，程序不会把合并的数值拆分或复制到各行。"
+            f"请取消合并，在{each}填写它自己的{what}")
 
 
 def _per_row_number(spec: contract.SheetSpec, key: str) -> bool:
@@ -189,8 +189,9 @@ def _refuse_merged_numbers(raw: RawSheet, mapping: dict[str, int], data_rows: li
         if not keys or not covered or (len(covered) < 2 and len(keys) < 2):
             continue
         column = raw.spec.column(keys[0])
-        span = f"{bottom - top + 1} 行" if len(covered) > 1 else f"{right - left + 1} 列"
-        problems.error(merged_number_message(column.header, span, column.kind == "amount"),
+        rows = len(covered) > 1
+        span = f" {bottom - top + 1} 行" if rows else f" {right - left + 1} 列"
+        problems.error(merged_number_message(column.header, span, column.kind == "amount", "每一行" if rows else "每一列"),
                        sheet=raw.name, cell=f"{cell_name(top, left)}:{cell_name(bottom, right)}",
                        value=raw.value(top, left))
         for r in range(top, bottom + 1):

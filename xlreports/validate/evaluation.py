@@ -88,7 +88,7 @@ def _info(sheet: KeyValues, default_unit: str, problems: Problems) -> Evaluation
     info = Info()
     for key, value in values.items():
         if key in AMOUNT_KEYS and key in merged:
-            problems.error(merged_number_message(key, "多个字段", True), sheet=sheet.sheet, cell=merged[key],
+            problems.error(merged_number_message(key, "多个字段", True, "每个字段"), sheet=sheet.sheet, cell=merged[key],
                            value=value)
         elif key in AMOUNT_KEYS:
             try:

@@ -39,7 +39,7 @@ def _stated_total(info: Info, sheet: KeyValues, problems: Problems) -> None:
         return
     unit = info[contract.INFO_UNIT]
     if key in sheet.merged:
-        problems.error(merged_number_message(key, "多个字段", True), sheet=sheet.sheet, cell=sheet.merged[key],
+        problems.error(merged_number_message(key, "多个字段", True, "每个字段"), sheet=sheet.sheet, cell=sheet.merged[key],
                        value=info.get(key))
         info[key] = None
         return
