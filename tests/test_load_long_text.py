@@ -58,10 +58,20 @@ def test_a_text_over_the_limit_is_an_error_naming_its_cell_and_length(workbook):
     assert errors_of(path) == [too_long("文件信息!B3", 40000), too_long("项目!C3", 40000)]
 
 
-def test_a_text_at_the_limit_is_kept_whole(workbook):
+def test_a_text_at_the_limit_is_kept_whole_and_named(workbook):
     path = put_long_text(workbook({"项目": [["项目名称", "资金需求", "支出内容"], ["甲", 1, PLACEHOLDER]]}),
                          "字" * MAX_CELL_TEXT)
-    assert len(read_input(path).projects[0].content) == MAX_CELL_TEXT
+    problems = Problems()
+    assert len(read_input(path, problems).projects[0].content) == MAX_CELL_TEXT
+    assert [str(p) for p in problems.warnings] == [
+        "项目!C2：文字长度 32,767 个字符，接近 Excel 单元格的上限 32,767 个字符：模板在它前后加上文字后可能超过上限"]
+
+
+def test_long_texts_well_under_the_limit_pass_without_a_word(workbook):
+    problems = Problems()
+    data = read_input(workbook({"项目": [["项目名称", "资金需求", "支出内容"], ["甲", 1, "字" * 31000]]}), problems)
+    assert len(data.projects[0].content) == 31000
+    assert not list(problems)
 
 
 def test_an_ods_text_over_the_limit_is_refused(tmp_path):
@@ -100,4 +110,6 @@ def test_a_form_cell_over_the_limit_names_the_template_cell_and_nothing_is_writt
     (error,) = [str(p) for p in report.problems.errors]
     assert f"文字长度 {MAX_CELL_TEXT + 3} 超过 Excel 单元格上限 {MAX_CELL_TEXT} 个字符" in error
     assert "来自模板 绩效目标表.xlsx!绩效目标表!C7" in error
+    # the input cell the text came from is named beside it
+    assert any(str(p).startswith("项目!C2：文字长度 32,767 个字符，接近") for p in report.problems.warnings)
     assert not list((tmp_path / "output").rglob("*.xlsx"))

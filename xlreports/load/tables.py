@@ -20,6 +20,7 @@ from .workbook import RawSheet, RawWorkbook
 from .xlsx_parts import MAX_CELL_TEXT, cell_name, column_letters
 
 HEADER_SEARCH_ROWS = 20
+NEAR_CELL_LIMIT = MAX_CELL_TEXT - 1000  # a text this long is named: a template's own words may push it over
 
 # Numbers that belong to a group of rows, written once for it: merging them over the group is how
 # the source documents write them, so a merge there applies to every row, like merged text.
@@ -284,12 +285,21 @@ def _percent_cells(book: RawWorkbook, raw: RawSheet, col: int, rows: list[int], 
 
 
 def _refuse_long_texts(raw: RawSheet, col: int, rows: list[int], values: list[object], problems: Problems) -> None:
-    """A text longer than an Excel cell holds cannot go into a form whole: an error before anything is written."""
+    """A text longer than an Excel cell holds cannot go into a form whole: an error before anything is written.
+
+    A text just under the limit is named with a warning: a template that adds words around it makes
+    a form cell over the limit, and the writer's error can name only the template cell.
+    """
     for r, value in zip(rows, values, strict=True):
-        if type(value) is str and len(value) > MAX_CELL_TEXT:
+        if type(value) is not str or len(value) < NEAR_CELL_LIMIT:
+            continue
+        if len(value) > MAX_CELL_TEXT:
             problems.error(f"文字长度 {len(value):,} 个字符，超过 Excel 单元格的上限 {MAX_CELL_TEXT:,} 个字符，"
                            f"表格中无法完整写入：请缩短到 {MAX_CELL_TEXT:,} 个字符以内", sheet=raw.name,
                            cell=cell_name(r, col))
+        else:
+            problems.warning(f"文字长度 {len(value):,} 个字符，接近 Excel 单元格的上限 {MAX_CELL_TEXT:,} 个字符："
+                             "模板在它前后加上文字后可能超过上限", sheet=raw.name, cell=cell_name(r, col))
 
 
 def _warn_unknown_formats(raw: RawSheet, col: int, rows: list[int], values: list[object], problems: Problems) -> None:
