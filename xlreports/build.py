@@ -18,10 +18,11 @@ from pathlib import Path
 
 from .collector import fewer_collections
 from .jobs import Job, run_jobs
+from .load.workbook import SUFFIXES
 from .problems import InputError, Problems, TemplateError
 from .timing import Timings
 
-INPUT_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+INPUT_SUFFIXES = SUFFIXES
 # Files found beside the workbooks that are not read, and why (said to the user by suffix).
 _NOT_READ = {
     ".csv": "CSV 文本文件不是工作簿，请在 Excel 或 WPS 中打开并另存为 .xlsx",

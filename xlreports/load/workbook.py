@@ -25,6 +25,8 @@ from .xlsx_parts import XlsxParts
 
 Parts = XlsxParts | OdsParts
 
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+"""The kinds of workbook read (the kind itself is told by the content; these name the files to look at)."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 
