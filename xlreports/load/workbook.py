@@ -128,9 +128,7 @@ def _kind(path: Path) -> str:
             names = set(archive.namelist())
     except zipfile.BadZipFile:
         return "unknown"
-    if "xl/workbook.bin" in names:
-        return "xlsb"
-    return "xlsx" if "xl/workbook.xml" in names else "unknown"
+    return "xlsb" if "xl/workbook.bin" in names else "xlsx"  # calamine says what else is wrong
 
 
 def _parts(path: Path, kind: str) -> Parts | None:
