@@ -103,7 +103,7 @@ def test_broken_and_encrypted_files_get_a_clear_message(tmp_path, workbook):
     old = tmp_path / "旧版.xls"  # an Excel 97-2003 header and nothing after it (a real one is read)
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
     (error,) = errors_of(old)
-    assert error.startswith("旧版.xls 无法读取（文件可能已损坏）")
+    assert error == "旧版.xls 无法读取（文件可能已损坏，或不是 Excel 工作簿）：请在 Excel 或 WPS 中打开并另存为 .xlsx 后再试"
 
     broken = tmp_path / "坏的.xlsx"
     broken.write_bytes(b"not a workbook at all")

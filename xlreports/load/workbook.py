@@ -78,8 +78,9 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
     try:
         book = pd.ExcelFile(path, engine="calamine")
         parts = _parts(path, kind)
-    except Exception as exc:  # calamine raises its own types for broken zips and XML
-        problems.error(f"{name} 无法读取（文件可能已损坏）：{exc}")
+    except Exception as exc:  # calamine raises its own types (in English) for broken files
+        refusal = "encrypted" if "password" in str(exc).lower() else "broken"
+        problems.error(_REFUSED[refusal].format(name=name))
         return None
 
     sheets: dict[str, RawSheet] = {}
@@ -110,6 +111,7 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
 _REFUSED = {
     "encrypted": "{name} 设置了打开密码（已加密）：请在 Excel 或 WPS 中取消密码后另存为 .xlsx 再试",
     "unknown": "{name} 不是有效的 Excel (.xlsx) 文件：请在 Excel 或 WPS 中打开并另存为 .xlsx 后再试",
+    "broken": "{name} 无法读取（文件可能已损坏，或不是 Excel 工作簿）：请在 Excel 或 WPS 中打开并另存为 .xlsx 后再试",
 }
 
 
