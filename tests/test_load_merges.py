@@ -69,6 +69,13 @@ def test_two_amount_columns_merged_in_one_row_are_refused(workbook):
         "请取消合并，在每一列填写它自己的金额（值为「100」）"]
 
 
+def test_every_refused_merge_of_a_sheet_is_named(workbook):
+    path = workbook({"资金分配": [["地区", "资金方向", "金额"], ["广州", "甲", 10], ["广州", "乙", None],
+                                  ["深圳", "甲", 20], ["深圳", "乙", None], ["珠海", "甲", 5]]},
+                    merges={"资金分配": ["A2:A3", "C2:C3", "A4:A5", "C4:C5"]})
+    assert [(p.location, p.value) for p in problems_of(path).errors] == [("资金分配!C2:C3", 10), ("资金分配!C4:C5", 20)]
+
+
 def test_group_labels_and_group_weights_stay_merged(workbook):
     path = workbook({
         "项目": [["项目名称", "资金使用单位", "资金需求", "单位合计(原表)"],

@@ -177,8 +177,8 @@ def _per_row_number(spec: contract.SheetSpec, key: str) -> bool:
 def _refuse_merged_numbers(raw: RawSheet, mapping: dict[str, int], data_rows: list[int], problems: Problems) -> None:
     """A merge over several data rows (or several columns) of a per-row number is an error naming the range.
 
-    The copies that :func:`~.workbook.open_workbook` made are cleared, so that no later step sees
-    the merged value as every row's own.
+    The copies that :func:`~.workbook.open_workbook` made stay (an empty-cell error for each covered
+    row would only repeat this one); the error stops the build before any figure is computed.
     """
     if not raw.merges:
         return
@@ -190,15 +190,12 @@ def _refuse_merged_numbers(raw: RawSheet, mapping: dict[str, int], data_rows: li
         if not keys or not covered or (len(covered) < 2 and len(keys) < 2):
             continue
         column = raw.spec.column(keys[0])
-        rows = len(covered) > 1
-        span = f" {bottom - top + 1} 行" if rows else f" {right - left + 1} 列"
-        problems.error(merged_number_message(column.header, span, column.kind == "amount", "每一行" if rows else "每一列"),
+        over_rows = len(covered) > 1
+        span = f" {bottom - top + 1} 行" if over_rows else f" {right - left + 1} 列"
+        problems.error(merged_number_message(column.header, span, column.kind == "amount",
+                                             "每一行" if over_rows else "每一列"),
                        sheet=raw.name, cell=f"{cell_name(top, left)}:{cell_name(bottom, right)}",
                        value=raw.value(top, left))
-        for r in range(top, bottom + 1):
-            for c in range(left, right + 1):
-                if (r, c) != (top, left) and r < len(raw.grid) and c < len(raw.grid[r]):
-                    raw.grid[r][c] = None
 
 
 def _shared_values(raw: RawSheet, key_col: int, value_col: int, first: int) -> dict[int, str]:

@@ -156,7 +156,7 @@ def _fill_merged(grid: list[list[object]], merges: list[Merge]) -> None:
     """Give every cell of a merged range the value of its top-left cell.
 
     This is right for text that labels a group (a unit merged over its projects); the readers of
-    :mod:`.tables` refuse a merge over the rows of a per-row number and clear the copies.
+    :mod:`.tables` refuse a merge over the rows of a per-row number.
     """
     for top, left, bottom, right in merges:
         if top >= len(grid) or left >= len(grid[top]):
