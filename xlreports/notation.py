@@ -79,7 +79,7 @@ class Value:
         if self.number is None:
             return self.text if self.text else (self.words or "")
         comparator = "" if self.comparator == EQ else self.comparator
-        return f"{comparator}{show_number(self.number)}{self.unit}"
+        return f"{comparator}{exact_number(self.number)}{self.unit}"
 
     def excel_number(self, cell: str, scale: float = 1.0) -> str:
         """An Excel expression reading this value's number back from ``cell``, which shows its text.
