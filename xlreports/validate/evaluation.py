@@ -11,7 +11,7 @@ import unicodedata
 
 from .. import contract
 from ..amounts import UNIT_CHOICES, NotANumber, canonical_unit, parse_amount
-from ..load.tables import KeyValues, Table
+from ..load.tables import KeyValues, Table, merged_number_message
 from ..model import Evaluation, GradeBand, Info
 from ..names import compact
 from ..numbers import show_number
@@ -76,16 +76,21 @@ def canonical_key(key: str) -> str:
 
 
 def _info(sheet: KeyValues, default_unit: str, problems: Problems) -> Evaluation:
-    values, cells, key_units = {}, {}, {}
+    values, cells, key_units, merged = {}, {}, {}, {}
     for written, value in sheet.values.items():
         key, key_unit = _key_and_unit(written)
         values[key], cells[key] = value, sheet.cells.get(written)
         if key_unit:
             key_units[key] = key_unit
+        if written in sheet.merged:
+            merged[key] = sheet.merged[written]
     unit = _unit(values.get(contract.INFO_UNIT), default_unit, sheet.sheet, cells, problems)
     info = Info()
     for key, value in values.items():
-        if key in AMOUNT_KEYS:
+        if key in AMOUNT_KEYS and key in merged:
+            problems.error(merged_number_message(key, "多个字段", True, "每个字段"), sheet=sheet.sheet, cell=merged[key],
+                           value=value)
+        elif key in AMOUNT_KEYS:
             try:
                 info[key] = parse_amount(value, key_units.get(key, unit), into=unit)
             except NotANumber as error:
