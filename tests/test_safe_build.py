@@ -223,12 +223,21 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
-def alive(pid: int) -> bool:
+def started(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot), so that a reused pid is not taken for ours."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def alive(pid: int, since: str | None = None) -> bool:
+    """Whether ``pid`` runs (a zombie does not), and is the process that started at ``since``."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return False
-    return state != "Z"
+    return fields[0] != "Z" and (since is None or fields[19] == since)
 
 
 def all_samples(root: Path, tmp_path: Path) -> Path:
@@ -260,22 +269,22 @@ def test_ctrl_c_halfway_leaves_no_temporary_file(root, tmp_path, delay, group, i
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     wait_for_writing(work / "output", process)
     time.sleep(delay)
-    children = descendants(process.pid)
+    children = {pid: started(pid) for pid in descendants(process.pid)}
     if group:
         os.killpg(process.pid, signal.SIGINT)
     else:
         process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)
-    assert process.returncode in (0, 130), err
+    assert process.returncode in (0, 130), out + err
     assert "Traceback" not in out + err
     if process.returncode == 130:
         assert "已中断" in err
-    assert temporary_files(work / "output") == []
+    assert temporary_files(work / "output") == [], out + err
     for folder in (work / "output").iterdir():
         present = {p.relative_to(folder).as_posix() for p in folder.rglob("*.xlsx")}
-        assert present == set(load(folder)), folder  # a set is there whole, or not at all
+        assert present == set(load(folder)), (folder, out + err)  # a set is there whole, or not at all
     time.sleep(0.5)
-    assert not [pid for pid in children if alive(pid)]
+    assert not [pid for pid, since in children.items() if alive(pid, since)]
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and fork")
@@ -289,10 +298,11 @@ def test_no_worker_outlives_a_killed_build(root, tmp_path, inputs):
         time.sleep(0.1)
         workers = descendants(process.pid)
     assert workers, "the build started no worker"
+    workers = {pid: started(pid) for pid in workers}
     process.kill()
     process.wait()
     time.sleep(2)
-    assert [pid for pid in workers if alive(pid)] == []
+    assert [pid for pid, since in workers.items() if alive(pid, since)] == []
     # the next build removes what the killed one left behind
     assert run("build", "-j", "1", *inputs, cwd=work).returncode == 0
     assert temporary_files(work / "output") == []

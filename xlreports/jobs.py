@@ -28,7 +28,7 @@ from pathlib import Path
 from .collector import frozen
 from .problems import TemplateError
 from .timing import Timings
-from .workers import become_worker, can_fork, died
+from .workers import become_worker, can_fork, died, held_signals
 
 __all__ = ["Job", "JobResult", "can_fork", "run_jobs"]
 
@@ -135,8 +135,9 @@ def _parallel(jobs: list[Job], outputs, workers: int) -> list[JobResult]:
                  for _ in range(children)]
     ended = False
     try:
-        for process in processes:
-            process.start()
+        with held_signals():  # each worker takes Ctrl-C only once it has said what it does there
+            for process in processes:
+                process.start()
         results = _gather(jobs, outputs, processes, tasks, done, heavy, remote)
         ended = True
         return results

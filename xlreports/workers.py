@@ -46,6 +46,29 @@ def become_worker(parent: int, interruptible: bool = False) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)  # held since the fork (see held_signals)
+
+
+HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def held_signals():
+    """Ctrl-C and SIGTERM wait until the block is done (where the system allows it).
+
+    Around renaming a set of files, and around starting a child: a child is born with them held,
+    and takes them only once :func:`become_worker` has said what they do in it.
+    """
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _interrupt(number, frame) -> None:
@@ -82,7 +105,8 @@ def run_each(tasks: list[Any], work: Callable[[Any], Any], workers: int,
                 task = waiting.popleft()
                 receive, send = context.Pipe(duplex=False)
                 process = context.Process(target=_child, args=(work, task, send, os.getpid()), daemon=True)
-                process.start()
+                with held_signals():
+                    process.start()
                 send.close()
                 running[process.sentinel] = (task, process, receive)
                 started(task)
@@ -113,8 +137,8 @@ def _collect(running, ready, finished, failed) -> None:
 
 
 def _child(work, task, connection, parent: int) -> None:
-    become_worker(parent, interruptible=True)
     try:
+        become_worker(parent, interruptible=True)
         outcome = ("done", work(task))
     except KeyboardInterrupt:
         os._exit(130)

@@ -115,13 +115,15 @@ class Remote:
 
 def render_elsewhere(make_sheets: Callable[[], list[Sheet]]) -> Remote:
     """Fork a child that runs ``make_sheets`` and streams the sheets; returns the parent's end."""
-    from ..workers import become_worker
+    from ..workers import become_worker, held_signals
 
     read_end, write_end = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
+    with held_signals():  # the child takes Ctrl-C only once it has said what it does there
+        pid = os.fork()
+        if pid == 0:
+            become_worker(parent)
     if pid == 0:  # the child never returns into the caller's code
-        become_worker(parent)
         os.close(read_end)
         code = 0
         try:

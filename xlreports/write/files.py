@@ -25,11 +25,11 @@ import contextlib
 import itertools
 import os
 import re
-import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..workers import held_signals
 from . import manifest as manifests
 from .checks import FileError, cannot_replace, describe, ensure_inside
 
@@ -117,7 +117,7 @@ class FileSet:
 
     def commit(self) -> None:
         """Replace every target, or none (see the module's description)."""
-        with _held_signals():
+        with held_signals():
             try:
                 self._commit()
             finally:
@@ -302,21 +302,6 @@ def _alive(pid: int) -> bool:
     except OSError:
         return True
     return True
-
-
-@contextlib.contextmanager
-def _held_signals():
-    """Ctrl-C and SIGTERM wait until the renames are done (where the system allows it)."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    try:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, ValueError, OSError):
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _sync_folders(folders: set[Path]) -> None:
