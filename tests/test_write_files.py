@@ -6,6 +6,7 @@ import errno
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -231,3 +232,45 @@ def test_init_over_a_read_only_workbook_says_so(tmp_path, capsys):
     target.chmod(0o644)
     assert main(["init", str(target), "--force"]) == 0
     assert target.read_bytes()[:2] == b"PK" and leftovers(tmp_path) == []
+
+
+DIE_WHILE_REPLACING = """
+import os, pathlib, sys
+from xlreports.write import files
+folder, names, when = pathlib.Path(sys.argv[1]), sys.argv[3:], sys.argv[2]
+new = files.FileSet(folder, tracked=True)
+for name in names:
+    new.write_text(folder / name, "新的 " + name)
+renames, real_replace, real_unlink = [], files._replace, pathlib.Path.unlink
+def replace(source, target):
+    renames.append(target)
+    if when == "renaming" and len(renames) == 7:  # the 4th old file is about to be moved aside
+        os._exit(9)
+    real_replace(source, target)
+def unlink(path, missing_ok=False):
+    if when == "cleaning" and path.name.endswith(".old"):
+        os._exit(9)
+    real_unlink(path, missing_ok)
+files._replace, pathlib.Path.unlink = replace, unlink
+new.commit()
+"""
+
+
+@pytest.mark.parametrize("when", ["renaming", "cleaning"])
+def test_a_build_killed_while_replacing_leaves_one_whole_set_after_the_next(tmp_path, when):
+    """Killed (no chance to roll back) with 3 of 6 files replaced: the next build puts the old set back.
+
+    Killed after the last rename, while removing backups: the new set stays.
+    """
+    before = old_set(tmp_path)
+    died = subprocess.run([sys.executable, "-c", DIE_WHILE_REPLACING, str(tmp_path), when, *NAMES],
+                          env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent)))
+    assert died.returncode == 9
+    assert leftovers(tmp_path)  # the dead process left its temporary files and backups
+    sweep(tmp_path)
+    now = {n: (tmp_path / n).read_bytes() for n in NAMES}
+    if when == "renaming":
+        assert now == before
+    else:
+        assert now == {n: f"新的 {n}".encode() for n in NAMES}
+    assert leftovers(tmp_path) == []

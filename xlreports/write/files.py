@@ -15,8 +15,9 @@ input workbook, the send ledger).  Each file is written under a temporary name b
 4. removes the backups once every file is in place.
 
 Temporary files and backups carry the id of the process that owns the set: a later set in the
-same folder removes those of owners no longer running (an interrupted build), and restores a
-backup whose target is missing.  Interruption (Ctrl-C, SIGTERM) is held off while renaming.
+same folder removes those of owners no longer running (an interrupted build) and, when such an
+owner died while replacing its set, puts the old files back (:func:`sweep`).  Interruption
+(Ctrl-C, SIGTERM) is held off while renaming.
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ class FileSet:
             self.items.append(manifest := _Item(self.root / manifests.MANIFEST, None, tracked=False))
             manifest.temporary = self.temporary(manifest.path)
             try:
-                manifests.write(manifest.temporary, record)
+                manifests.write(manifest.temporary, record, f"{self.owner}-{os.getpid()}")
             except OSError as exc:
                 raise FileError(f"无法写入 {manifest.path}：{describe(exc)}") from None
             items.append(manifest)
@@ -256,24 +257,29 @@ def sweep(folder: Path, owners: set[int] | None = None, outputs: bool = True) ->
     """Remove temporary files left in ``folder`` by owners no longer running.
 
     With ``owners``, those owners' temporary files go whether they run or not (the owner is
-    cleaning up after itself).  A backup whose target is missing (a build stopped between two
-    renames) is put back.  ``outputs``: a build's folder, its sub-folders (地市/) and the names
-    earlier versions used are swept too; elsewhere (``init``, ``import``) only our own names.
+    cleaning up after itself).  ``outputs``: a build's folder, whose sub-folders (地市/) and the
+    names earlier versions used are swept too; elsewhere (``init``, ``import``) only our own names.
+
+    A backup left by an owner that died while replacing a set (``kill -9``, power cut) is put back
+    unless the set was complete: its manifest, renamed last, names the set that wrote it.  So the
+    folder again holds the old set whole, or the new one.
     """
     if not folder.is_dir():
         return
     folders = [folder, *(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())] if outputs else [folder]
+    committed = manifests.written_by(folder) if outputs else None
     for directory in folders:
         for path in directory.iterdir():
             mine = _OURS.match(path.name)
             if mine:
-                _sweep_one(path, mine, owners)
+                _sweep_one(path, mine, owners, committed if outputs else False)
             elif outputs and owners is None and (legacy := _LEGACY.match(path.name)) and not _alive(int(legacy.group(1))):
                 with contextlib.suppress(OSError):
                     path.unlink()
 
 
-def _sweep_one(path: Path, name: re.Match, owners: set[int] | None) -> None:
+def _sweep_one(path: Path, name: re.Match, owners: set[int] | None, committed: str | None | bool) -> None:
+    """``committed``: the set a build folder's manifest names (None: none); False: not a build folder."""
     owner, backup = int(name.group(1)), name.group(5) == "old"
     if owners is not None:
         if owner in owners and not backup:  # a backup an owner could not put back stays (its message names it)
@@ -283,8 +289,12 @@ def _sweep_one(path: Path, name: re.Match, owners: set[int] | None) -> None:
     if _alive(owner):
         return
     target = path.with_name(name.group(4))
+    if committed is False:  # one file: a backup matters only if its target is gone
+        restore = backup and not os.path.lexists(target)
+    else:
+        restore = backup and committed != f"{owner}-{name.group(2)}"
     with contextlib.suppress(OSError):
-        if backup and not os.path.lexists(target):
+        if restore:
             os.replace(path, target)
         else:
             path.unlink()

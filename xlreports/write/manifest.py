@@ -61,9 +61,19 @@ def updated(root: Path, changes: Iterable[tuple[Path, str | None]]) -> dict[str,
     return dict(sorted(record.items()))
 
 
-def write(path: Path, record: dict[str, str]) -> None:
-    document = {"说明": NOTE, "format": FORMAT, "files": record}
+def write(path: Path, record: dict[str, str], written_by: str) -> None:
+    """``written_by`` names the set (its owner and committing process): the manifest is its last file."""
+    document = {"说明": NOTE, "format": FORMAT, "written_by": written_by, "files": record}
     path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def written_by(root: Path) -> str | None:
+    """The set whose manifest lies in ``root`` (None: none, or unreadable)."""
+    try:
+        document = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        return str(document["written_by"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def edited(root: Path, path: Path, recorded: dict[str, str], new: str | None) -> bool:
