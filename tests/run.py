@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APT_PACKAGES = [
     "libreoffice-calc-nogui",
+    "python3-uno",  # tests/office_edit.py edits a form in LibreOffice through UNO, as staff would
     "fonts-wqy-zenhei",
 ]
 
