@@ -17,7 +17,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APT_PACKAGES = ["libreoffice-calc-nogui", "fonts-wqy-zenhei"]
+APT_PACKAGES = ["libreoffice-calc-nogui", "fonts-wqy-zenhei", "poppler-utils", "chromium", "chromium-driver"]
+# a command of each package above: when one is missing, the packages are installed
+TOOLS = ["pdftotext", "chromium", "chromedriver"]
 
 
 def main() -> int:
@@ -31,7 +33,7 @@ def main() -> int:
 
 
 def ensure_libreoffice() -> None:
-    if shutil.which("soffice") or shutil.which("libreoffice"):
+    if (shutil.which("soffice") or shutil.which("libreoffice")) and all(map(shutil.which, TOOLS)):
         return
     apt = shutil.which("apt-get")
     if apt is None:

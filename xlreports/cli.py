@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="按地市另存每个地市的文件到 地市/ 文件夹（默认：有「资金分配」时按地市拆分）")
     build.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                        help="同时工作的进程数（默认：CPU 核数）；多个工作簿时并行处理，某个工作簿出错不影响其他工作簿")
+    build.add_argument("--pdf", action="store_true", help="同时在每个表格旁边生成 PDF（用于打印、盖章；需要 LibreOffice）")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="只检查工作簿，不生成文件", description="检查填报工作簿，列出全部问题。")
@@ -152,7 +153,25 @@ def _build(args) -> int:
     if failed:
         summary += f"，{failed} 个工作簿有错误（未生成文件）"
     print(summary)
+    if args.pdf and not _pdfs(reports):
+        return 1
     return 1 if failed else 0
+
+
+def _pdfs(reports) -> bool:
+    from .pdf import PdfError, convert_to_pdf, report_forms
+
+    forms = report_forms(reports)
+    if not forms:
+        return True
+    print(f"正在用 LibreOffice 生成 {len(forms)} 个 PDF …", file=sys.stderr)
+    try:
+        made = convert_to_pdf(forms)
+    except PdfError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return False
+    print(f"已生成 {len(made)} 个 PDF（与表格文件同名，在同一文件夹中）")
+    return True
 
 
 def _check(args) -> int:
