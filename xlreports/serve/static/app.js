@@ -64,7 +64,7 @@ function drawWorkbooks(state) {
     if (!card) {
       card = $("#workbook-template").content.firstElementChild.cloneNode(true);
       card.dataset.id = w.id;
-      list.prepend(card);
+      list.appendChild(card);
       bindMail(card, w.id);
     }
     $(".name", card).textContent = w.name;
