@@ -56,6 +56,7 @@ class Settings:
     cwd: Path                         # where xlreports-mail.toml is looked for
     max_upload: int = 50 * 1024 * 1024
     password: str | None = None       # the operator's password (required off loopback)
+    warm_up: bool = True              # read the templates at start (tests of the guards skip it)
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -65,7 +66,8 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app):
-        builder.submit(_warm_up, settings.templates)
+        if settings.warm_up:
+            builder.submit(_warm_up, settings.templates)
         yield
         builder.shutdown(wait=False, cancel_futures=True)
         sessions.close()

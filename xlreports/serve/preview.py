@@ -100,9 +100,10 @@ def shown(value: object, number_format: str = "General") -> str:
             from ..amounts import format_number
 
             return format_number(float(value))
-        grouped = "," in number_format
-        text = f"{value:,.{decimals}f}" if grouped else f"{value:.{decimals}f}"
-        return text + ("%" if number_format.endswith("%") else "")
+        percent = number_format.endswith("%")
+        number = value * 100 if percent else value
+        text = f"{number:,.{decimals}f}" if "," in number_format else f"{number:.{decimals}f}"
+        return text + ("%" if percent else "")
     return str(value)
 
 
