@@ -52,7 +52,8 @@ def cli_output(tmp_path_factory) -> Path:
 def server(tmp_path):
     page = PageServer(tmp_path / "server")
     yield page
-    page.stop()
+    output = page.stop()
+    assert "Traceback" not in output and "已停止" in output  # Ctrl-C stops it cleanly
 
 
 @pytest.fixture
@@ -158,6 +159,25 @@ def test_preview_shows_the_sheet_with_its_merges(server, browser, tmp_path):
     assert "广州市工业和信息化主管部门" in text and "114.2" in text and "693" in text
     cells = browser.find_elements(By.CSS_SELECTOR, "table.sheet td[colspan]")
     assert any("预留资金" in c.text for c in cells)  # the title merged across the table
+
+
+def test_pdf_of_each_form_when_asked(server, browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    if shutil.which("soffice") is None and os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
+        pytest.skip("LibreOffice (soffice) is not installed")
+    sample = ROOT / "input" / "2023年江门市工业发展管理经费绩效自评.xlsx"
+    browser.get(server.url + "/")
+    browser.find_element(By.ID, "pdf").click()
+    upload(browser, [sample])
+    card = finished(browser, 1)[sample.name]
+    assert card["forms"] == ["项目绩效自评指标评分表.xlsx"]
+    href = card["element"].find_element(By.LINK_TEXT, "PDF").get_attribute("href")
+    cookie = browser.get_cookie("xlreports_session")["value"]
+    request = urllib.request.Request(href, headers={"Cookie": f"xlreports_session={cookie}"})
+    with urllib.request.urlopen(request) as answer:
+        assert answer.headers["Content-Type"] == "application/pdf"
+        assert answer.read(5) == b"%PDF-"
 
 
 def test_broken_workbook_shows_located_problems_and_produces_nothing(server, browser, tmp_path):

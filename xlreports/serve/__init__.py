@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
 import socket
@@ -53,7 +54,8 @@ def serve(host: str, port: int, templates: Path, output: Path, open_browser: boo
         threading.Timer(0.8, webbrowser.open, args=(url,)).start()
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             server_header=False, date_header=False)
-    uvicorn.Server(config).run()
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn shuts down gracefully, then passes Ctrl-C on
+        uvicorn.Server(config).run()
     print("已停止。", flush=True)
     return 0
 

@@ -82,20 +82,26 @@ function drawWorkbooks(state) {
 function drawFiles(card, w) {
   const box = $(".files", card);
   show(box, w.state === "done" && w.files.length > 0);
-  const body = $("tbody", box);
-  if (body.dataset.count === String(w.files.length)) return;
-  body.textContent = "";
-  for (const f of w.files) {
-    const row = document.createElement("tr");
-    row.className = "form";
-    cell(row, f.label).className = "label";
-    const actions = cell(row, "");
-    link(actions, "/preview/" + w.id + "/" + f.id, "预览", true);
-    link(actions, "/file/" + w.id + "/" + f.id, "下载 Excel");
-    if (f.pdf) link(actions, "/file/" + w.id + "/" + f.id + "/pdf", "PDF", true);
-    body.appendChild(row);
+  const main = $("tbody.main", box);
+  const cities = $("tbody.cities", box);
+  if (main.dataset.count !== String(w.files.length)) {
+    main.textContent = "";
+    cities.textContent = "";
+    for (const f of w.files) {
+      const row = document.createElement("tr");
+      row.className = "form";
+      cell(row, f.label).className = "label";
+      const actions = cell(row, "");
+      link(actions, "/preview/" + w.id + "/" + f.id, "预览", true);
+      link(actions, "/file/" + w.id + "/" + f.id, "下载 Excel");
+      if (f.pdf) link(actions, "/file/" + w.id + "/" + f.id + "/pdf", "PDF", true);
+      (f.label.includes("/") ? cities : main).appendChild(row);
+    }
+    main.dataset.count = String(w.files.length);
+    const count = cities.children.length;
+    show($("details.cities", box), count > 0);
+    $("details.cities summary", box).textContent = "各地市的文件（" + count + " 个，用于分发给各地市）";
   }
-  body.dataset.count = String(w.files.length);
   $(".zip", box).href = "/zip/" + w.id;
   if (w.state === "done" && w.files.length === 0) {
     $(".note", card).textContent = "这个工作簿没有可以填的表格（检查工作表名称是否与说明一致）。";
