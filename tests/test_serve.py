@@ -147,3 +147,20 @@ def test_shown_numbers_as_excel_shows_them():
     assert shown(1250.0, "#,##0.00") == "1,250.00"
     assert shown(0.9, "0%") == "90%"
     assert shown(None) == ""
+
+
+def test_an_idle_session_is_removed_with_its_files():
+    from xlreports.serve.sessions import Sessions
+
+    sessions = Sessions(idle_seconds=0.05)
+    try:
+        session = sessions.create()
+        kept = session.new_folder("builds") / "资金.xlsx"
+        kept.write_bytes(b"x")
+        assert sessions.get(session.id) is session
+        time.sleep(0.1)
+        assert sessions.get(session.id) is None
+        assert not kept.exists() and not session.folder.exists()
+    finally:
+        sessions.close()
+    assert not sessions.root.exists()

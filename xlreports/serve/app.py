@@ -46,7 +46,8 @@ HERE = Path(__file__).resolve().parent
 COOKIE = "xlreports_session"
 SUFFIXES = tuple(pattern[1:] for pattern in INPUT_PATTERNS)
 IMPORT_SUFFIXES = (*SUFFIXES, ".txt")
-MAX_FILES = 20
+MAX_FILES = 20          # workbooks in one upload
+MAX_WORKBOOKS = 100     # workbooks kept in one session
 
 
 @dataclass
@@ -104,6 +105,8 @@ def create_app(settings: Settings) -> Starlette:
         if not files:
             raise _Refused(400, "没有收到文件：请选择或拖入 .xlsx 工作簿。")
         refused = []
+        if len(session.workbooks) + len(files) > MAX_WORKBOOKS:
+            raise _Refused(400, f"这个页面已经处理了 {len(session.workbooks)} 个工作簿：请关闭页面后重新打开，再继续上传。")
         for item in files:
             name = clean_name(item.filename, "工作簿.xlsx")
             if not name.lower().endswith(SUFFIXES):
