@@ -261,6 +261,10 @@ def _import(args) -> int:
         return 1
     write_input_workbook(form, target)
     print(f"✓ {name}：导入 {len(form.projects)} 个项目（{len(form.units)} 个资金使用单位）、{form.indicator_count} 个指标")
+    from .importer.summary import summary_lines
+
+    for line in summary_lines(form):
+        print(f"  {line}")
     print(f"  已生成 {_show_path(target)}")
     for problem in problems.warnings:
         print(f"  警告：{problem}")
