@@ -97,9 +97,9 @@ def shown(value: object, number_format: str = "General") -> str:
     if isinstance(value, int | float):
         decimals = _decimals(number_format)
         if decimals is None:
-            from ..amounts import format_number
+            from ..numbers import show_number
 
-            return format_number(float(value))
+            return show_number(value)
         percent = number_format.endswith("%")
         number = value * 100 if percent else value
         text = f"{number:,.{decimals}f}" if "," in number_format else f"{number:.{decimals}f}"
