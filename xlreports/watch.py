@@ -110,7 +110,13 @@ class Watcher:
         from .build import build
 
         started = time.monotonic()
-        report = build(path, self.outputs, self.templates, split="auto", workers=1)
+        try:
+            report = build(path, self.outputs, self.templates, split="auto", workers=1)
+        except Exception as exc:  # a defect: said in the result file, and the watch goes on
+            from .build import BuildReport
+
+            report = BuildReport(path, failed=True)
+            report.problems.error(f"意外错误：{type(exc).__name__}: {exc}（这可能是程序缺陷，请把工作簿反馈给维护者）")
         pdf_note = None
         if not report.failed and self.pdf:
             from .pdf import PdfError, convert_to_pdf, report_forms

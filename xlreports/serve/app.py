@@ -161,13 +161,14 @@ def create_app(settings: Settings) -> Starlette:
         workbook = workbook_of(session, request)
         form = await request.form(max_files=0, max_fields=5)
         password = str(form.get("password") or "") or None
+        resend = form.get("resend") == "1"
         with session.lock:
             if workbook.state != DONE or not workbook.mail.plan_ok:
                 raise _Refused(409, "请先查看发送计划。")
             if workbook.mail.running:
                 raise _Refused(409, "邮件正在发送，请等待。")
             workbook.mail.running, workbook.mail.lines, workbook.mail.code = True, [], None
-        threading.Thread(target=send_mail, args=(session, workbook, password, settings.output, settings.cwd),
+        threading.Thread(target=send_mail, args=(session, workbook, password, resend, settings.output, settings.cwd),
                          name="xlreports-send", daemon=True).start()
         del password, form
         return JSONResponse(_state(session, settings))

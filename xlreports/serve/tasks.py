@@ -173,7 +173,8 @@ def plan_mail(session: Session, workbook: Workbook, kept: Path, cwd: Path) -> No
         workbook.mail.plan, workbook.mail.plan_ok = out.getvalue(), code == 0
 
 
-def send_mail(session: Session, workbook: Workbook, password: str | None, kept: Path, cwd: Path) -> None:
+def send_mail(session: Session, workbook: Workbook, password: str | None, resend: bool, kept: Path,
+              cwd: Path) -> None:
     from ..distribute.send import Runtime, SendOptions, send
 
     code = 1
@@ -181,7 +182,7 @@ def send_mail(session: Session, workbook: Workbook, password: str | None, kept: 
     lines = Lines(session, workbook.mail.lines, ledger.keep)  # each message is recorded before its line
     try:
         with ledger:
-            code = send(SendOptions(workbook.output_dir, recipients=workbook.source),
+            code = send(SendOptions(workbook.output_dir, recipients=workbook.source, resend=resend),
                         Runtime(env=_env(password), out=lines, err=lines, cwd=cwd, prompt=None))
     except Exception as exc:
         lines.write(f"意外错误：{type(exc).__name__}\n")
