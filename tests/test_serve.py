@@ -164,3 +164,28 @@ def test_an_idle_session_is_removed_with_its_files():
     finally:
         sessions.close()
     assert not sessions.root.exists()
+
+
+def test_a_body_over_the_limit_without_a_length_is_refused_while_read(tmp_path):
+    with client(tmp_path, max_upload=1024 * 1024) as browser:
+        page = browser.get("/")
+
+        def chunks():
+            for _ in range(40):
+                yield b"0" * 65536
+
+        answer = browser.post("/api/upload", content=chunks(),
+                              headers={"X-CSRF-Token": token(page), "Origin": BASE,
+                                       "Content-Type": "multipart/form-data; boundary=x"})
+        assert answer.status_code == 413
+        assert answer.json()["error"] == "文件太大：一次最多上传 1 MB。"
+
+
+def test_starlettes_own_refusals_are_chinese(tmp_path):
+    with client(tmp_path) as browser:
+        page = browser.get("/")
+        assert browser.get("/nothing-here").json()["error"] == "找不到这个页面：请从首页打开。"
+        assert browser.put("/api/upload").status_code == 405
+        too_many = [("files", (f"{n}.xlsx", b"x")) for n in range(25)]
+        answer = browser.post("/api/upload", files=too_many, headers={"X-CSRF-Token": token(page), "Origin": BASE})
+        assert answer.status_code == 400 and "一次最多 20 个" in answer.json()["error"]

@@ -32,6 +32,7 @@ from urllib.parse import quote, urlsplit
 from jinja2 import Environment, FileSystemLoader
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
@@ -39,6 +40,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..build import INPUT_PATTERNS
+from .guards import TooLarge, guard
 from .sessions import BUILDING, DONE, WAITING, Session, Sessions, Workbook, clean_name, new_id
 from .tasks import blank_workbook, import_existing, mail_settings, plan_mail, run_build, send_mail
 
@@ -240,9 +242,7 @@ def create_app(settings: Settings) -> Starlette:
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan,
-                    exception_handlers={_Refused: _refused, 500: _unexpected})
-    from .guards import guard
-
+                    exception_handlers={_Refused: _refused, HTTPException: _http_error, 500: _unexpected})
     return guard(app, settings.max_upload, settings.password)
 
 
@@ -254,6 +254,19 @@ class _Refused(Exception):
 
 async def _refused(request: Request, exc: _Refused) -> Response:
     return JSONResponse({"error": exc.message}, status_code=exc.status)
+
+
+HTTP_MESSAGES = {
+    400: "上传的内容无法读取：请重新选择文件（一次最多 20 个）。",
+    404: "找不到这个页面：请从首页打开。",
+    405: "不支持这种请求：请从首页操作。",
+}
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    """Starlette's own refusals (unknown address, unreadable upload) in Chinese; ours keep their text."""
+    message = exc.detail if isinstance(exc, TooLarge) else HTTP_MESSAGES.get(exc.status_code, f"请求失败（{exc.status_code}）")
+    return JSONResponse({"error": message}, status_code=exc.status_code)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -12,6 +12,8 @@ import binascii
 import hmac
 import json
 
+from starlette.exceptions import HTTPException
+
 SECURITY_HEADERS = [
     (b"content-security-policy",
      b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -22,8 +24,11 @@ SECURITY_HEADERS = [
 ]
 
 
-class _TooLarge(Exception):
-    pass
+class TooLarge(HTTPException):
+    """A request body over the limit, found while it is read (when no Content-Length announced it)."""
+
+    def __init__(self, max_upload: int) -> None:
+        super().__init__(413, _too_large(max_upload))
 
 
 def guard(app, max_upload: int, password: str | None):
@@ -46,7 +51,7 @@ def guard(app, max_upload: int, password: str | None):
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise _TooLarge
+                    raise TooLarge(max_upload)
             return message
 
         started = False
@@ -60,7 +65,7 @@ def guard(app, max_upload: int, password: str | None):
 
         try:
             await app(scope, counted, with_headers)
-        except _TooLarge:
+        except TooLarge:  # read outside a route (the route's own reading answers 413 itself)
             if not started:
                 await _answer(send, 413, _too_large(max_upload))
 
