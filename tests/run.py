@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 APT_PACKAGES = [
     "libreoffice-calc-nogui",
     "fonts-wqy-zenhei",
+    "poppler-utils",      # pdftotext, pdffonts, pdftoppm: the PDF tests read every page
+    "chromium",           # the drop page's tests drive a real browser
+    "chromium-driver",
 ]
 
 

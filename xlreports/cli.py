@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="按地市另存每个地市的文件到 地市/ 文件夹（默认：有「资金分配」时按地市拆分）")
     build.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                        help="同时工作的进程数（默认：CPU 核数）；多个工作簿时并行处理，某个工作簿出错不影响其他工作簿")
+    build.add_argument("--pdf", action="store_true", help="同时在每个表格旁边生成 PDF（用于打印、盖章；需要 LibreOffice）")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="只检查工作簿，不生成文件", description="检查填报工作簿，列出全部问题。")
@@ -82,7 +83,48 @@ def _parser() -> argparse.ArgumentParser:
     imports.add_argument("--force", action="store_true", help="文件已存在时覆盖")
     imports.set_defaults(run=_import)
     _add_send(commands)
+    _add_serve(commands)
     return parser
+
+
+def _add_serve(commands) -> None:
+    serve = commands.add_parser("serve", help="在浏览器中使用：拖入工作簿生成表格、预览、下载、发送邮件",
+                                description="启动本机网页：拖入填报工作簿即可生成表格、预览、下载（含 PDF）、发送邮件。")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只有本机能打开；其他地址需要设置密码）")
+    serve.add_argument("--port", type=int, default=8765, help="端口（默认 8765）")
+    serve.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+    serve.add_argument("--password", help="网页密码（也可以用环境变量 XLREPORTS_SERVE_PASSWORD；--host 不是本机时必须设置）")
+    serve.add_argument("--templates", type=Path, metavar="DIR", help="使用这个文件夹中的模板（默认：自带模板）")
+    serve.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="OUTDIR",
+                       help="发送记录保存在 OUTDIR/<工作簿名>/ 中，与 xlreports send 相同（默认：output/）")
+    serve.add_argument("--max-upload", type=int, default=50, metavar="MB", help="一次上传的大小上限（默认 50 MB）")
+    serve.set_defaults(run=_serve)
+    watch = commands.add_parser("watch", help="监视文件夹：input/ 中的工作簿一保存就生成表格，结果写在旁边的 .结果.txt 中",
+                                description="监视 FOLDER/input/：每当其中的工作簿新增或保存，就生成表格到 FOLDER/output/，"
+                                            "并在工作簿旁边写出 <名称>.结果.txt。按 Ctrl+C 停止。")
+    watch.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="FOLDER",
+                       help="包含 input/ 的文件夹（默认：当前文件夹）")
+    watch.add_argument("--templates", type=Path, metavar="DIR", help="使用这个文件夹中的模板（默认：自带模板）")
+    watch.add_argument("--pdf", action="store_true", help="同时生成 PDF")
+    watch.set_defaults(run=_watch)
+
+
+def _serve(args) -> int:
+    from .serve import serve
+
+    templates = _templates(args)
+    if templates is None:
+        return 1
+    return serve(args.host, args.port, templates, args.output, not args.no_browser, args.password, args.max_upload)
+
+
+def _watch(args) -> int:
+    from .watch import watch
+
+    templates = _templates(args)
+    if templates is None:
+        return 1
+    return watch(args.folder, templates, pdf=args.pdf)
 
 
 def _add_send(commands) -> None:
@@ -157,7 +199,25 @@ def _build(args) -> int:
     if failed:
         summary += f"，{failed} 个工作簿有错误（未生成文件）"
     print(summary)
+    if args.pdf and not _pdfs(reports):
+        return 1
     return 1 if failed else 0
+
+
+def _pdfs(reports) -> bool:
+    from .pdf import PdfError, convert_to_pdf, report_forms
+
+    forms = report_forms(reports)
+    if not forms:
+        return True
+    print(f"正在用 LibreOffice 生成 {len(forms)} 个 PDF …", file=sys.stderr)
+    try:
+        made = convert_to_pdf(forms)
+    except PdfError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return False
+    print(f"已生成 {len(made)} 个 PDF（与表格文件同名，在同一文件夹中）")
+    return True
 
 
 def _check(args) -> int:
