@@ -46,7 +46,7 @@ def test_a_post_needs_the_session_token_and_this_origin(tmp_path):
         accepted = browser.post("/api/upload", files={"files": ("资金.txt", b"x")},
                                 headers={"X-CSRF-Token": token(page), "Origin": BASE})
         assert accepted.status_code == 200
-        assert accepted.json()["refused"] == ["资金.txt：不是 Excel 工作簿（应为 .xlsx、.xlsm、.xls）"]
+        assert accepted.json()["refused"] == ["资金.txt：不是 Excel 工作簿（应为 .xlsx、.xlsm、.xls、.xlsb、.ods）"]
 
 
 def test_the_cookie_is_http_only_and_same_site(tmp_path):

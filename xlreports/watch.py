@@ -18,12 +18,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import INPUT_PATTERNS
+from .load.workbook import SUFFIXES
 
 RESULT_SUFFIX = ".结果.txt"
 STABLE_SECONDS = 0.6     # unchanged this long (size and mtime) before a build
 TICK_MS = 100            # how often pending files are looked at
-SUFFIXES = tuple(pattern[1:] for pattern in INPUT_PATTERNS)
 ZIP_SUFFIXES = (".xlsx", ".xlsm")
 
 

@@ -39,14 +39,13 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..build import INPUT_PATTERNS
+from ..load.workbook import SUFFIXES
 from .guards import TooLarge, guard
 from .sessions import BUILDING, DONE, WAITING, Session, Sessions, Workbook, clean_name, new_id
 from .tasks import blank_workbook, import_existing, mail_settings, plan_mail, run_build, send_mail
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "xlreports_session"
-SUFFIXES = tuple(pattern[1:] for pattern in INPUT_PATTERNS)
 IMPORT_SUFFIXES = (*SUFFIXES, ".txt")
 MAX_FILES = 20          # workbooks in one upload
 MAX_WORKBOOKS = 100     # workbooks kept in one session
