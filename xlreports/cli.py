@@ -74,9 +74,13 @@ def _parser() -> argparse.ArgumentParser:
     init.set_defaults(run=_init)
 
     imports = commands.add_parser(
-        "import", help="导入已有的项目支出绩效目标表（.xlsx 或制表符分隔的文本），生成填报工作簿",
-        description="把已有的项目支出绩效目标表（含转移支付项目）转换为填报工作簿：「文件信息」「项目」「指标」。")
-    imports.add_argument("source", type=Path, metavar="SOURCE", help="已有的表格：.xlsx 工作簿，或制表符分隔的文本（.txt）")
+        "import", help="导入已有的绩效目标表（.xlsx/.xls/.ods、.docx、.html 或文本），生成或更新填报工作簿",
+        description="把已有的绩效目标表转换为填报工作簿：「文件信息」「项目」「指标」；"
+                    "或用 --into 把生成的表格中改过的数字写回填报工作簿。能识别的版式见 docs/import.md。")
+    imports.add_argument("source", type=Path, metavar="SOURCE",
+                         help="已有的表格：.xlsx/.xls/.ods 工作簿、.docx、.html，或制表符分隔的文本（.txt）")
+    imports.add_argument("--into", type=Path, metavar="WORKBOOK",
+                         help="写回已有的填报工作簿：只修改对应的行，列出每处修改，原来的版本保存在旁边的「旧版本」文件夹")
     imports.add_argument("-o", "--output", type=Path, metavar="WORKBOOK",
                          help="保存的填报工作簿（默认：input/<部门名称>.xlsx）")
     imports.add_argument("--force", action="store_true", help="文件已存在时覆盖")
@@ -193,6 +197,8 @@ def _import(args) -> int:
         for problem in problems.warnings:
             print(f"  警告：{problem}", file=sys.stderr)
         return 1
+    if args.into is not None:
+        return _import_into(form, problems, args.into, name)
     target = args.output or DEFAULT_INPUT / f"{_file_stem(form.department or args.source.stem)}.xlsx"
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
@@ -209,6 +215,34 @@ def _import(args) -> int:
     for problem in problems.warnings:
         print(f"  警告：{problem}")
     print(f"下一步：xlreports build {_show_path(target)}")
+    return 0
+
+
+def _import_into(form, problems, workbook: Path, name: str) -> int:
+    from .importer.into import plan_changes
+    from .importer.keep import apply_changes
+    from .importer.summary import summary_lines
+
+    changes = plan_changes(form, workbook, problems)
+    if problems.has_errors():
+        print(f"✗ {name} → {_show_path(workbook)}：{len(problems.errors)} 个错误，填报工作簿没有修改", file=sys.stderr)
+        for problem in problems.errors:
+            print(f"  错误：{problem}", file=sys.stderr)
+        return 1
+    print(f"✓ {name}：读到 {len(form.projects)} 个项目、{form.indicator_count} 个指标")
+    for line in summary_lines(form):
+        print(f"  {line}")
+    if not changes:
+        print(f"  {_show_path(workbook)} 中的数字与表格一致，没有修改")
+        return 0
+    kept = apply_changes(workbook, changes)
+    print(f"  修改了 {_show_path(workbook)} 中的 {len(changes)} 处：")
+    for change in changes:
+        print(f"    {change}")
+    print(f"  原来的版本保存为 {_show_path(kept)}")
+    for problem in problems.warnings:
+        print(f"  警告：{problem}")
+    print(f"下一步：xlreports build {_show_path(workbook)}")
     return 0
 
 
