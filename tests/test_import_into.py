@@ -1,0 +1,119 @@
+"""``xlreports import FORM --into WORKBOOK``: build → change two figures in LibreOffice → import → build.
+
+The figures are changed by LibreOffice itself (tests/lo_edit.py, Python-UNO), as an officer would in
+Calc; after the import and a second build, the two figures are in the new output and nothing else
+changed except the totals computed from them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xlreports.build import build
+from xlreports.importer import import_form
+from xlreports.importer.into import plan_changes
+from xlreports.problems import Problems
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def cells(path: Path) -> dict[tuple[str, str], object]:
+    import python_calamine
+
+    from xlreports.load.xlsx_parts import cell_name
+
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    found = {}
+    for name in book.sheet_names:
+        for r, row in enumerate(book.get_sheet_by_name(name).to_python()):
+            for c, value in enumerate(row):
+                if value != "":
+                    found[(name, cell_name(r, c))] = value
+    return found
+
+
+def differences(before: Path, after: Path) -> dict[str, tuple[object, object]]:
+    a, b = cells(before), cells(after)
+    return {f"{sheet}!{cell}": (a.get((sheet, cell)), b.get((sheet, cell)))
+            for sheet, cell in sorted(set(a) | set(b)) if a.get((sheet, cell)) != b.get((sheet, cell))}
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "xlreports", *args], cwd=cwd, capture_output=True, text=True,
+                          env=env, timeout=600)
+
+
+CASES = {
+    # sample workbook, form, the two edits (cell=value, as typed in Calc), the changes import must print,
+    # and the cells of the rebuilt form that must differ (the edits and the totals computed from them)
+    "绩效目标表": ("2021年度战略性产业集群产业链支撑资金.xlsx", "绩效目标表.xlsx",
+               ["绩效目标表!C5=2100.5", "绩效目标表!E9=400人次"],
+               ["项目!C3：2082.6 → 2100.5", "指标!F2：350人次 → 400人次"],
+               {"绩效目标表!C5": (2082.6, 2100.5), "绩效目标表!E9": ("350人次", "400人次")}),
+    "项目支出绩效目标表": ("广州市荔湾区科技工业和信息化局.xlsx", "项目支出绩效目标表.xlsx",
+                   ["项目支出绩效目标表!C6=90", "项目支出绩效目标表!C7=100"],
+                   ["项目!C2：83.53 → 90", "项目!C3：96.47 → 100"],
+                   {"项目支出绩效目标表!C6": (83.53, 90.0), "项目支出绩效目标表!C7": (96.47, 100.0),
+                    "项目支出绩效目标表!B6": (83.53, 90.0), "项目支出绩效目标表!B7": (96.47, 100.0),
+                    "项目支出绩效目标表!B5": (21844.8, 21854.8), "项目支出绩效目标表!C5": (21844.8, 21854.8),
+                    "项目支出绩效目标表!B4": (21947.14, 21957.14), "项目支出绩效目标表!C4": (21947.14, 21957.14)}),
+}
+# the same figures shown by the workbook's other forms
+ALSO_SHOWN = {"项目支出绩效目标表": {"绩效目标表.xlsx": {"绩效目标表!C5": (83.53, 90.0), "绩效目标表!C14": (96.47, 100.0)}}}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_round_trip_through_libreoffice(case, tmp_path, libreoffice):
+    workbook_name, form_name, edits, printed, expected = CASES[case]
+    inputs = tmp_path / "input"
+    inputs.mkdir()
+    workbook = inputs / workbook_name
+    shutil.copy2(ROOT / "input" / workbook_name, workbook)
+    original = workbook.read_bytes()
+    build(workbook, tmp_path / "first", ROOT / "templates")
+    first = tmp_path / "first" / workbook.stem / form_name
+    edited = tmp_path / f"edited-{form_name}"
+    subprocess.run([SYSTEM_PYTHON, str(HERE / "lo_edit.py"), str(first), str(edited), *edits], check=True, timeout=300)
+
+    result = run_cli("import", str(edited), "--into", str(workbook), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for line in printed:
+        assert line in result.stdout
+    (kept,) = (inputs / "旧版本").iterdir()
+    assert kept.read_bytes() == original
+
+    build(workbook, tmp_path / "second", ROOT / "templates")
+    second = tmp_path / "second" / workbook.stem / form_name
+    rounded = {k: tuple(round(v, 6) if isinstance(v, float) else v for v in pair)
+               for k, pair in differences(first, second).items()}
+    assert rounded == expected
+    for other in (tmp_path / "first" / workbook.stem).rglob("*.xlsx"):
+        if other.name != form_name:
+            again = tmp_path / "second" / workbook.stem / other.relative_to(tmp_path / "first" / workbook.stem)
+            assert differences(other, again) == ALSO_SHOWN.get(case, {}).get(other.name, {}), other
+
+
+@pytest.mark.slow
+def test_nothing_is_written_when_a_project_is_not_in_the_workbook(tmp_path):
+    workbook = tmp_path / "w.xlsx"
+    shutil.copy2(ROOT / "input" / "2020年度工业和信息化预留资金.xlsx", workbook)
+    problems = Problems()
+    form = import_form(ROOT / "tests" / "realworld" / "xiangtan-2023-single-project.txt", problems)
+    changes = plan_changes(form, workbook, problems)
+    assert changes == []
+    assert [str(p) for p in problems.errors] == [
+        "填报工作簿的「项目」中没有项目「雾炮车降尘抑尘服务」（应为表格中的项目名称与填报工作簿一致（导入只修改已有的行））"]
+    before = workbook.read_bytes()
+    result = run_cli("import", str(ROOT / "tests" / "realworld" / "xiangtan-2023-single-project.txt"),
+                     "--into", str(workbook), cwd=tmp_path)
+    assert result.returncode == 1 and "填报工作簿没有修改" in result.stderr
+    assert workbook.read_bytes() == before and not (tmp_path / "旧版本").exists()
