@@ -121,3 +121,23 @@ class ImportedForm:
     @property
     def indicator_count(self) -> int:
         return sum(len(p.indicators) for p in self.projects)
+
+
+@dataclass
+class EvaluationForm:
+    """A 项目绩效自评表 read back: 「自评信息」 fields, 「自评指标」 rows, 「自评说明」 sections."""
+
+    source: Path
+    info: dict[str, object]                                   # 自评信息 key → value (amounts as numbers)
+    indicators: list[dict[str, object]]                       # 自评指标 rows by contract key
+    notes: list[tuple[str, str]] = field(default_factory=list)  # 自评说明 (部分, 内容)
+    stated_score: float | None = None                         # 合计 自评分数 as written
+    reports: list[str] = field(default_factory=list)
+
+    @property
+    def projects(self) -> list:
+        return []
+
+    @property
+    def indicator_count(self) -> int:
+        return len(self.indicators)

@@ -25,6 +25,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
     stated_total: float | None = None
+    evaluation: object = None      # an EvaluationForm, when a self-evaluation form was read
 
     def set_unit(self, unit: str | None) -> None:
         if unit is None:
