@@ -170,3 +170,39 @@ def test_every_target_form_xlreports_writes_reads_back(tmp_path):
     build(root / "input" / "2021年度战略性产业集群产业链支撑资金.xlsx", tmp_path, root / "templates")
     form = imported(tmp_path / "2021年度战略性产业集群产业链支撑资金" / "绩效目标表.xlsx")
     assert shape(form) == SEED_000_BLOCKS
+
+
+def test_seed_004_self_evaluation_read_up_to_its_defective_row():
+    """Seed 004 as published lost the 权重 and 预期值 of one indicator (第60行): that row is refused by name."""
+    problems = Problems()
+    form = import_form(SEEDS / "004_e1eead8227c744ec.txt", problems)
+    assert [p.cell for p in problems.errors] == ["第60行"]
+    assert "评选出产品设计组" in str(problems.errors[0])
+    assert len(form.indicators) == 31  # 32 rows in the published table, one refused
+    assert form.stated_score == 96.66
+    assert form.info["项目名称"] == "工业发展管理经费" and form.info["评价金额"] == 1435.0
+    assert (form.info["实际支出_本级"], form.info["实际分配下达_转移支付"]) == (1033.48, 0.0)
+    first, third = form.indicators[0], form.indicators[2]
+    assert (first["level1"], first["level1_weight"], first["level2"], first["name"], first["score"]) == (
+        "决策", 20.0, "资金管理", "资金支出率", 11.99)
+    # 产出 / 40 / 数量指标 / 33.3 are printed on lines of their own below this row (lines 27–33)
+    assert (third["level1"], third["level2"], third["level2_weight"], third["name"], third["target"],
+            third["actual"]) == ("产出", "数量指标", 33.3, "服务的工业企业家次", "300", "305")
+    assert [i["level2"] for i in form.indicators[-2:]] == ["满意度指标", "满意度指标"]
+    assert [section for section, _ in form.notes] == ["资金使用绩效", "资金支出情况", "资金完成绩效目标情况",
+                                                      "资金分用途使用成效", "资金项目管理情况", "存在问题", "改进意见",
+                                                      "到期资金"]
+
+
+@pytest.mark.slow
+def test_the_self_evaluation_form_xlreports_writes_reads_back(tmp_path):
+    from xlreports.build import build
+
+    root = HERE.parent
+    build(root / "input" / "2023年江门市工业发展管理经费绩效自评.xlsx", tmp_path, root / "templates")
+    form = imported(tmp_path / "2023年江门市工业发展管理经费绩效自评" / "项目绩效自评指标评分表.xlsx")
+    assert len(form.indicators) == 32 and form.stated_score == 96.66
+    assert (form.info["预算调减"], form.info["待支付金额"]) == (300.0, 100.63)
+    methods = [i["method"] for i in form.indicators]
+    # as in input/2023年江门市工业发展管理经费绩效自评.xlsx 「自评指标」: 1 支出率, 22 定量, 9 定性
+    assert (methods.count("支出率"), methods.count("定量"), methods.count("定性")) == (1, 22, 9)

@@ -199,14 +199,16 @@ def _import(args) -> int:
         return 1
     if args.into is not None:
         return _import_into(form, problems, args.into, name)
-    target = args.output or DEFAULT_INPUT / f"{_file_stem(form.department or args.source.stem)}.xlsx"
+    stem = getattr(form, "department", None) or args.source.stem
+    target = args.output or DEFAULT_INPUT / f"{_file_stem(stem)}.xlsx"
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
     if target.exists() and not args.force:
         print(f"{_show_path(target)} 已存在；如要覆盖请加 --force，或用 -o 指定另一个文件。", file=sys.stderr)
         return 1
     write_input_workbook(form, target)
-    print(f"✓ {name}：导入 {len(form.projects)} 个项目（{len(form.units)} 个资金使用单位）、{form.indicator_count} 个指标")
+    units = f"（{len(form.units)} 个资金使用单位）" if hasattr(form, "units") else ""
+    print(f"✓ {name}：导入 {len(form.projects)} 个项目{units}、{form.indicator_count} 个指标")
     from .importer.summary import summary_lines
 
     for line in summary_lines(form):
@@ -220,10 +222,12 @@ def _import(args) -> int:
 
 def _import_into(form, problems, workbook: Path, name: str) -> int:
     from .importer.into import plan_changes
+    from .importer.into_eval import plan_evaluation_changes
     from .importer.keep import apply_changes
     from .importer.summary import summary_lines
 
-    changes = plan_changes(form, workbook, problems)
+    plan = plan_changes if hasattr(form, "units") else plan_evaluation_changes
+    changes = plan(form, workbook, problems)
     if problems.has_errors():
         print(f"✗ {name} → {_show_path(workbook)}：{len(problems.errors)} 个错误，填报工作簿没有修改", file=sys.stderr)
         for problem in problems.errors:

@@ -2,18 +2,18 @@
 
 The previous file is copied to ``旧版本/<name>.<date-time>.xlsx`` beside the workbook (a folder,
 so that ``xlreports build input/`` does not take it for another workbook); the changed workbook is
-written under a temporary name and renamed over the original (:func:`replace_file`, the one place
-that writes, to be pointed at the shared safe-write helper).
+written under a temporary name and renamed over the original (:func:`.workbook.replace_with`, the one
+place import writes, to be pointed at the shared safe-write helper).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 from pathlib import Path
 
 from .into import Change
+from .workbook import replace_with
 
 VERSIONS = "旧版本"
 
@@ -42,16 +42,5 @@ def apply_changes(path: Path, changes: list[Change]) -> Path:
         if isinstance(change.new, str):
             cell.data_type = "s"
     kept = keep_previous(path)
-    replace_file(path, book.save)
+    replace_with(path, book.save)
     return kept
-
-
-def replace_file(path: Path, write) -> None:
-    """Call ``write(temporary)`` then rename the temporary file over ``path``."""
-    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise

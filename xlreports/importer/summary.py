@@ -7,8 +7,12 @@ from .records import ImportedForm
 
 
 def summary_lines(form: ImportedForm) -> list[str]:
-    lines = [f"识别为：{text}" if "：" in text and text.split("：", 1)[1].startswith(("单个", "每行", "项目支出"))
-             else f"说明：{text}" for text in form.reports]
+    lines = list(form.reports)
+    if not hasattr(form, "units"):  # a self-evaluation form
+        score = format_amount(form.stated_score) if form.stated_score is not None else "—"
+        lines.append(f"自评表「{form.info.get('项目名称') or ''}」：{form.indicator_count} 个三级指标，"
+                     f"原表合计自评分数 {score}，说明 {len(form.notes)} 部分")
+        return lines
     amounts = [p.total for p in form.projects if p.total is not None]
     total = format_amount(round(sum(amounts), 6)) if amounts else "—"
     lines.append(f"共 {len(form.projects)} 个项目、{form.indicator_count} 个指标；{len(amounts)} 个项目有金额，"

@@ -23,10 +23,22 @@ AMOUNT_FORMAT = "#,##0.00"
 
 
 def write_input_workbook(form: ImportedForm, path: Path) -> None:
+    from .records import EvaluationForm
+
+    if isinstance(form, EvaluationForm):
+        from .workbook_eval import write_evaluation_workbook
+
+        write_evaluation_workbook(form, path)
+        return
+    replace_with(path, lambda temporary: _write(form, temporary))
+
+
+def replace_with(path: Path, write) -> None:
+    """The one place import writes a file: ``write(temporary)``, then rename it over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
     try:
-        _write(form, temporary)
+        write(temporary)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

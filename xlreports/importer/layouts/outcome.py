@@ -39,10 +39,10 @@ class Outcome:
         self.projects.append(project)
 
     def note(self, text: str) -> None:
-        self.notes.append(text)
+        self.notes.append(f"未导入：{text}")
 
     def describe(self, text: str) -> None:
-        self.descriptions.append(text)
+        self.descriptions.append(f"识别为：{text}")
 
     def stop(self, row: Row, message: str, forms_read: int, last: str | None = None) -> None:
         """Reading stopped at ``row``: say where, why, and what had been recognised up to there."""

@@ -60,7 +60,7 @@ def read(grid: Grid, outcome: Outcome, form) -> None:
         index += 1
     index = _table(grid, index, columns, outcome, form)
     _tail(grid.rows[index:], outcome, form)
-    outcome.describe(f"{grid.name} {grid.rows[header].where}：{LAYOUT}")
+    outcome.describe(f"{grid.rows[header].where}：{LAYOUT}")
 
 
 def _is_data(row: Row) -> bool:

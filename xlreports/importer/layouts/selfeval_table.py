@@ -78,8 +78,8 @@ def _by_column(row: Row, columns: dict[int, str]) -> dict | None:
     for col, key in columns.items():
         if col < len(row.cells):
             cell = row.cells[col]
-            if key in ("level1", "level1_weight", "level2", "level2_weight") or not cell.covered:
-                values[key] = cell.value if cell.value is not None and key in NUMBERS else (cell.text or None)
+            # merged cells (a group's name, one 评分标准 for several rows) hold their value in every row
+            values[key] = cell.value if cell.value is not None and key in NUMBERS else (cell.text or None)
     if not values.get("name"):
         return None
     values["_where"] = row.cells[0].where if row.cells else row.where
