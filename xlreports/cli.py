@@ -208,7 +208,8 @@ def _import(args) -> int:
         return 1
     write_input_workbook(form, target)
     units = f"（{len(form.units)} 个资金使用单位）" if hasattr(form, "units") else ""
-    print(f"✓ {name}：导入 {len(form.projects)} 个项目{units}、{form.indicator_count} 个指标")
+    print(f"✓ {name}：导入 {len(form.projects)} 个项目{units}、{form.indicator_count} 个指标"
+          if not hasattr(form, "allocations") else f"✓ {name}")
     from .importer.summary import summary_lines
 
     for line in summary_lines(form):
@@ -222,18 +223,20 @@ def _import(args) -> int:
 
 def _import_into(form, problems, workbook: Path, name: str) -> int:
     from .importer.into import plan_changes
+    from .importer.into_allocations import plan_allocation_changes
     from .importer.into_eval import plan_evaluation_changes
     from .importer.keep import apply_changes
     from .importer.summary import summary_lines
 
-    plan = plan_changes if hasattr(form, "units") else plan_evaluation_changes
+    plan = (plan_allocation_changes if hasattr(form, "allocations") else
+            plan_changes if hasattr(form, "units") else plan_evaluation_changes)
     changes = plan(form, workbook, problems)
     if problems.has_errors():
         print(f"✗ {name} → {_show_path(workbook)}：{len(problems.errors)} 个错误，填报工作簿没有修改", file=sys.stderr)
         for problem in problems.errors:
             print(f"  错误：{problem}", file=sys.stderr)
         return 1
-    print(f"✓ {name}：读到 {len(form.projects)} 个项目、{form.indicator_count} 个指标")
+    print(f"✓ {name}")
     for line in summary_lines(form):
         print(f"  {line}")
     if not changes:

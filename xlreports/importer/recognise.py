@@ -9,9 +9,9 @@ from __future__ import annotations
 from .. import contract
 from ..problems import Problems
 from .grid import Grid
-from .layouts import indicator_rows, project_form, selfeval, wide_table
+from .layouts import allocation_matrix, indicator_rows, project_form, selfeval, wide_table
 from .layouts.outcome import Outcome
-from .records import EvaluationForm, ImportedForm, SourceTable
+from .records import AllocationForm, EvaluationForm, ImportedForm, SourceTable
 
 LOOKED_FOR = ("项目支出绩效目标表（项目名称（资金使用单位） | 总计 | 财政拨款 | … | 绩效指标）；"
               "单个项目的绩效目标表（项目名称 …，然后 一级指标 | 二级指标 | 三级指标 | 指标值）；"
@@ -28,6 +28,10 @@ def recognise(grids: list[Grid], problems: Problems) -> tuple[list[SourceTable],
             if outcome.evaluation is None:
                 outcome.evaluation = EvaluationForm(grid.source, {}, [])
             selfeval.read(grid, outcome, outcome.evaluation)
+        elif allocation_matrix.recognises(grid):
+            if outcome.allocation is None:
+                outcome.allocation = AllocationForm(grid.source, outcome.unit, [])
+            allocation_matrix.read(grid, outcome, outcome.allocation)
         elif wide_table.recognises(grid):
             wide.append(wide_table.source_table(grid, outcome))
         elif indicator_rows.recognises(grid):
@@ -36,7 +40,7 @@ def recognise(grids: list[Grid], problems: Problems) -> tuple[list[SourceTable],
             project_form.read(grid, outcome)
         elif sum(1 for row in grid.rows if not row.blank) > 2:
             unread.append(grid)
-    recognised = bool(wide or outcome.descriptions or outcome.projects or outcome.evaluation)
+    recognised = bool(wide or outcome.descriptions or outcome.projects or outcome.evaluation or outcome.allocation)
     for grid in unread:
         first = next(row for row in grid.rows if not row.blank)
         message = (f"「{grid.name}」不是可以识别的表格" if recognised else

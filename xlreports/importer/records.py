@@ -141,3 +141,22 @@ class EvaluationForm:
     @property
     def indicator_count(self) -> int:
         return len(self.indicators)
+
+
+@dataclass
+class AllocationForm:
+    """A 经费分配表 read back: (地区, 资金方向, 金额) and the 合计 row as written."""
+
+    source: Path
+    amount_unit: str
+    allocations: list[tuple[str, str, float, str]]           # city, direction, amount, where
+    stated: dict[str, float] = field(default_factory=dict)   # direction → its 合计 as written
+    reports: list[str] = field(default_factory=list)
+
+    @property
+    def projects(self) -> list:
+        return []
+
+    @property
+    def indicator_count(self) -> int:
+        return 0

@@ -8,6 +8,12 @@ from .records import ImportedForm
 
 def summary_lines(form: ImportedForm) -> list[str]:
     lines = list(form.reports)
+    if hasattr(form, "allocations"):
+        total = format_amount(round(sum(a for _, _, a, _ in form.allocations), 6))
+        directions = len({d for _, d, _, _ in form.allocations})
+        lines.append(f"经费分配表：{len({c for c, _, _, _ in form.allocations})} 个地区、{directions} 个资金方向、"
+                     f"{len(form.allocations)} 个金额，合计 {total} {form.amount_unit}")
+        return lines
     if not hasattr(form, "units"):  # a self-evaluation form
         score = format_amount(form.stated_score) if form.stated_score is not None else "—"
         lines.append(f"自评表「{form.info.get('项目名称') or ''}」：{form.indicator_count} 个三级指标，"

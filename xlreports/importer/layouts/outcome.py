@@ -26,6 +26,7 @@ class Outcome:
     descriptions: list[str] = field(default_factory=list)
     stated_total: float | None = None
     evaluation: object = None      # an EvaluationForm, when a self-evaluation form was read
+    allocation: object = None      # an AllocationForm, when a 经费分配表 was read
 
     def set_unit(self, unit: str | None) -> None:
         if unit is None:
