@@ -57,8 +57,42 @@ def plan_changes(form: ImportedForm, workbook: Path, problems: Problems) -> list
                        expected="xlreports 的填报工作簿")
         return []
     unit = str(info.values.get(contract.INFO_UNIT) or contract.DEFAULT_AMOUNT_UNIT) if info else contract.DEFAULT_AMOUNT_UNIT
+    if form.cities_total is not None:
+        _check_cities(form, book_allocations(workbook, problems), unit, problems)
     planner = _Planner(form, unit, projects, indicators, problems)
     return planner.plan()
+
+
+def book_allocations(workbook: Path, problems: Problems) -> float | None:
+    """The sum of 「资金分配」 (合计 rows left out), in the workbook's unit as written."""
+    book = open_workbook(workbook, Problems())
+    if book is None or contract.ALLOCATIONS not in book.sheets:
+        return None
+    try:
+        table = read_table(book, contract.ALLOCATION_SHEET, Problems())
+    finally:
+        book.close()
+    if table is None:
+        return None
+    total = 0.0
+    for city, amount in zip(table.get("city"), table.get("amount"), strict=True):
+        if city and _key(city) not in contract.TOTAL_ROW_NAMES:
+            try:
+                total += parse_amount(amount) or 0.0
+            except NotANumber:
+                return None
+    return total
+
+
+def _check_cities(form: ImportedForm, allocated: float | None, unit: str, problems: Problems) -> None:
+    amount, where = form.cities_total
+    if amount is None or allocated is None:
+        return
+    converted = parse_amount(f"{format_number(amount)}{form.amount_unit}", unit)
+    if abs(converted - allocated) > TOLERANCE:
+        problems.error(f"地市一行的金额 {format_number(converted)} {unit} 与填报工作簿「{contract.ALLOCATIONS}」各地市之和 "
+                       f"{format_number(allocated)} {unit} 不一致：这一行由各地市的金额相加得到",
+                       cell=where, expected="在经费分配表中修改各地市的金额，再导入经费分配表")
 
 
 class _Planner:
@@ -77,8 +111,27 @@ class _Planner:
                 continue
             seen.add(index)
             self._project(project, index)
-            self._indicators(project)
+            if self.form.shows_indicators:
+                self._indicators(project)
+        self._parents()
         return self.changes
+
+    def _parents(self) -> None:
+        """A parent whose 资金需求 was the sum of its details follows the details that changed."""
+        if not (self.projects.has("parent") and self.projects.has("amount")):
+            return
+        names = [_key(n) for n in self.projects.get("name")]
+        changed = {c.cell: c.new for c in self.changes if c.sheet == self.projects.sheet}
+        for index, name in enumerate(names):
+            children = [i for i, parent in enumerate(self.projects.get("parent")) if parent and _key(parent) == name]
+            stated = self._number("amount", index)
+            if not children or stated is None or self.projects.cell("amount", index) in changed:
+                continue
+            before = sum(self._number("amount", i) or 0.0 for i in children)
+            after = sum(changed.get(self.projects.cell("amount", i), self._number("amount", i) or 0.0) for i in children)
+            if abs(stated - before) <= TOLERANCE and abs(after - before) > TOLERANCE:
+                self.changes.append(Change(self.projects.sheet, self.projects.cell("amount", index),
+                                           self.projects.get("amount")[index], round(after, 6)))
 
     # -- 「项目」 -------------------------------------------------------------------------------
 

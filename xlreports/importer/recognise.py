@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import contract
 from ..problems import Problems
 from .grid import Grid
-from .layouts import allocation_matrix, indicator_rows, project_form, selfeval, wide_table
+from .layouts import allocation_matrix, arrangement, indicator_rows, project_form, selfeval, wide_table
 from .layouts.outcome import Outcome
 from .records import AllocationForm, EvaluationForm, ImportedForm, SourceTable
 
@@ -32,6 +32,8 @@ def recognise(grids: list[Grid], problems: Problems) -> tuple[list[SourceTable],
             if outcome.allocation is None:
                 outcome.allocation = AllocationForm(grid.source, outcome.unit, [])
             allocation_matrix.read(grid, outcome, outcome.allocation)
+        elif arrangement.recognises(grid):
+            arrangement.read(grid, outcome)
         elif wide_table.recognises(grid):
             wide.append(wide_table.source_table(grid, outcome))
         elif indicator_rows.recognises(grid):
@@ -51,11 +53,14 @@ def recognise(grids: list[Grid], problems: Problems) -> tuple[list[SourceTable],
 
 
 def form_of(grids: list[Grid], outcome: Outcome, source) -> ImportedForm:
-    info = dict(outcome.info)
+    info = {k: v for k, v in outcome.info.items() if k not in ("cities_total", "cities_row")}
     department = info.pop(contract.INFO_DEPARTMENT, None)
     funds = {p.fund for p in outcome.projects if p.fund}
     if len(funds) == 1:
         info.setdefault(contract.INFO_FUND, funds.pop())
     form = ImportedForm(source, department, outcome.unit, outcome.stated_total, outcome.projects, [], info=info)
     form.reports = list(outcome.descriptions) + list(outcome.notes)
+    form.shows_indicators = not outcome.without_indicators
+    if "cities_row" in outcome.info:
+        form.cities_total = (outcome.info["cities_total"], outcome.info["cities_row"])
     return form

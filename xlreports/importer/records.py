@@ -117,6 +117,8 @@ class ImportedForm:
     units: list[ImportedUnit]
     info: dict[str, str] = field(default_factory=dict)       # more 「文件信息」 (附件号, 资金名称, 标题)
     reports: list[str] = field(default_factory=list)         # what was read, per form, for the user
+    cities_total: tuple[float | None, str] | None = None     # 经费安排表's cities' row: (amount, where)
+    shows_indicators: bool = True                            # False for a form without indicators (经费安排表)
 
     @property
     def indicator_count(self) -> int:

@@ -23,6 +23,10 @@ def summary_lines(form: ImportedForm) -> list[str]:
     total = format_amount(round(sum(amounts), 6)) if amounts else "—"
     lines.append(f"共 {len(form.projects)} 个项目、{form.indicator_count} 个指标；{len(amounts)} 个项目有金额，"
                  f"合计 {total} {form.amount_unit}")
+    if getattr(form, "cities_total", None):
+        lines.append(f"地市一行（由各地市金额相加）：{format_amount(form.cities_total[0])} {form.amount_unit}")
+    if form.stated_total is not None:
+        lines.append(f"原表合计：{format_amount(form.stated_total)} {form.amount_unit}")
     for project in form.projects:
         amount = format_amount(project.total) if project.total is not None else "无金额"
         lines.append(f"  {project.name}：{amount}，{len(project.indicators)} 个指标")
