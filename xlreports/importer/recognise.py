@@ -9,7 +9,14 @@ from __future__ import annotations
 from .. import contract
 from ..problems import Problems
 from .grid import Grid
-from .layouts import allocation_matrix, arrangement, indicator_rows, project_form, selfeval, wide_table
+from .layouts import (
+    allocation_matrix,
+    arrangement,
+    indicator_rows,
+    project_form,
+    selfeval,
+    wide_table,
+)
 from .layouts.outcome import Outcome
 from .records import AllocationForm, EvaluationForm, ImportedForm, SourceTable
 
