@@ -209,7 +209,7 @@ def _import(args) -> int:
     write_input_workbook(form, target)
     units = f"（{len(form.units)} 个资金使用单位）" if hasattr(form, "units") else ""
     print(f"✓ {name}：导入 {len(form.projects)} 个项目{units}、{form.indicator_count} 个指标"
-          if not hasattr(form, "allocations") else f"✓ {name}")
+          if hasattr(form, "units") else f"✓ {name}")
     from .importer.summary import summary_lines
 
     for line in summary_lines(form):
@@ -225,10 +225,11 @@ def _import_into(form, problems, workbook: Path, name: str) -> int:
     from .importer.into import plan_changes
     from .importer.into_allocations import plan_allocation_changes
     from .importer.into_eval import plan_evaluation_changes
+    from .importer.into_tasks import plan_task_changes
     from .importer.keep import apply_changes
     from .importer.summary import summary_lines
 
-    plan = (plan_allocation_changes if hasattr(form, "allocations") else
+    plan = (plan_task_changes if hasattr(form, "tasks") else plan_allocation_changes if hasattr(form, "allocations") else
             plan_changes if hasattr(form, "units") else plan_evaluation_changes)
     changes = plan(form, workbook, problems)
     if problems.has_errors():

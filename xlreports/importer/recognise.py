@@ -15,10 +15,11 @@ from .layouts import (
     indicator_rows,
     project_form,
     selfeval,
+    task_table,
     wide_table,
 )
 from .layouts.outcome import Outcome
-from .records import AllocationForm, EvaluationForm, ImportedForm, SourceTable
+from .records import AllocationForm, EvaluationForm, ImportedForm, SourceTable, TaskForm
 
 LOOKED_FOR = ("项目支出绩效目标表（项目名称（资金使用单位） | 总计 | 财政拨款 | … | 绩效指标）；"
               "单个项目的绩效目标表（项目名称 …，然后 一级指标 | 二级指标 | 三级指标 | 指标值）；"
@@ -39,6 +40,10 @@ def recognise(grids: list[Grid], problems: Problems) -> tuple[list[SourceTable],
             if outcome.allocation is None:
                 outcome.allocation = AllocationForm(grid.source, outcome.unit, [])
             allocation_matrix.read(grid, outcome, outcome.allocation)
+        elif task_table.recognises(grid):
+            if outcome.tasks is None:
+                outcome.tasks = TaskForm(grid.source, [])
+            task_table.read(grid, outcome, outcome.tasks)
         elif arrangement.recognises(grid):
             arrangement.read(grid, outcome)
         elif wide_table.recognises(grid):
@@ -49,7 +54,7 @@ def recognise(grids: list[Grid], problems: Problems) -> tuple[list[SourceTable],
             project_form.read(grid, outcome)
         elif sum(1 for row in grid.rows if not row.blank) > 2:
             unread.append(grid)
-    recognised = bool(wide or outcome.descriptions or outcome.projects or outcome.evaluation or outcome.allocation)
+    recognised = bool(wide or outcome.descriptions or outcome.projects or outcome.evaluation or outcome.allocation or outcome.tasks)
     for grid in unread:
         first = next(row for row in grid.rows if not row.blank)
         message = (f"「{grid.name}」不是可以识别的表格" if recognised else

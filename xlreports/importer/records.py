@@ -162,3 +162,20 @@ class AllocationForm:
     @property
     def indicator_count(self) -> int:
         return 0
+
+
+@dataclass
+class TaskForm:
+    """A 政策任务安排表 read back: rows of 「地市任务」 by contract key (with ``_where``)."""
+
+    source: Path
+    tasks: list[dict[str, object]]
+    reports: list[str] = field(default_factory=list)
+
+    @property
+    def projects(self) -> list:
+        return []
+
+    @property
+    def indicator_count(self) -> int:
+        return 0

@@ -8,6 +8,10 @@ from .records import ImportedForm
 
 def summary_lines(form: ImportedForm) -> list[str]:
     lines = list(form.reports)
+    if hasattr(form, "tasks"):
+        cities = len({t.get("city") for t in form.tasks})
+        lines.append(f"政策任务安排表：{len(form.tasks)} 项任务，{cities} 个地市")
+        return lines
     if hasattr(form, "allocations"):
         total = format_amount(round(sum(a for _, _, a, _ in form.allocations), 6))
         directions = len({d for _, d, _, _ in form.allocations})

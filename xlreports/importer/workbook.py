@@ -25,6 +25,9 @@ AMOUNT_FORMAT = "#,##0.00"
 def write_input_workbook(form: ImportedForm, path: Path) -> None:
     from .records import EvaluationForm
 
+    if hasattr(form, "tasks"):
+        replace_with(path, lambda temporary: _write_tasks(form, temporary))
+        return
     if hasattr(form, "allocations"):
         replace_with(path, lambda temporary: _write_allocations(form, temporary))
         return
@@ -144,5 +147,27 @@ def _write_allocations(form, path: Path) -> None:
             sheet.write_string(row, 1, direction)
             sheet.write_number(row, 2, amount)
         sheet.set_column(0, 1, 30)
+    finally:
+        book.close()
+
+
+def _write_tasks(form, path: Path) -> None:
+    import xlsxwriter  # deferred: only writing needs it
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                           "strings_to_urls": False})
+    try:
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        sheet = book.add_worksheet(contract.CITY_TASKS)
+        keys = [column.key for column in contract.CITY_TASK_SHEET.columns]
+        sheet.write_row(0, 0, [column.header for column in contract.CITY_TASK_SHEET.columns], header)
+        for row, task in enumerate(form.tasks, start=1):
+            for col, key in enumerate(keys):
+                value = task.get(key)
+                if isinstance(value, int | float):
+                    sheet.write_number(row, col, value)
+                elif value:
+                    sheet.write_string(row, col, str(value))
+        sheet.set_column(0, len(keys) - 1, 18)
     finally:
         book.close()
