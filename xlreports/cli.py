@@ -199,6 +199,10 @@ def _import(args) -> int:
         return 1
     if args.into is not None:
         return _import_into(form, problems, args.into, name)
+    if hasattr(form, "entries"):
+        print(f"✗ {name}：地市绩效目标表只能写回已有的填报工作簿", file=sys.stderr)
+        print("  请用 xlreports import 地市绩效目标表.xlsx --into input/<填报工作簿>.xlsx", file=sys.stderr)
+        return 1
     stem = getattr(form, "department", None) or args.source.stem
     target = args.output or DEFAULT_INPUT / f"{_file_stem(stem)}.xlsx"
     if target.suffix.lower() != ".xlsx":
@@ -224,12 +228,13 @@ def _import(args) -> int:
 def _import_into(form, problems, workbook: Path, name: str) -> int:
     from .importer.into import plan_changes
     from .importer.into_allocations import plan_allocation_changes
+    from .importer.into_cities import plan_city_changes
     from .importer.into_eval import plan_evaluation_changes
     from .importer.into_tasks import plan_task_changes
     from .importer.keep import apply_changes
     from .importer.summary import summary_lines
 
-    plan = (plan_task_changes if hasattr(form, "tasks") else plan_allocation_changes if hasattr(form, "allocations") else
+    plan = (plan_city_changes if hasattr(form, "entries") else plan_task_changes if hasattr(form, "tasks") else plan_allocation_changes if hasattr(form, "allocations") else
             plan_changes if hasattr(form, "units") else plan_evaluation_changes)
     changes = plan(form, workbook, problems)
     if problems.has_errors():

@@ -47,6 +47,9 @@ def import_form(source: Path, problems: Problems) -> ImportedForm | None:
         if form is not None and outcome.projects:
             problems.error("同一个文件中既有项目支出绩效目标表，又有单个项目的绩效目标表", expected="分别导入")
         return form
+    if outcome.cities is not None:
+        outcome.cities.reports = list(outcome.descriptions) + list(outcome.notes)
+        return outcome.cities
     if outcome.tasks is not None:
         outcome.tasks.reports = list(outcome.descriptions) + list(outcome.notes)
         return outcome.tasks

@@ -12,6 +12,7 @@ from .grid import Grid
 from .layouts import (
     allocation_matrix,
     arrangement,
+    city_targets,
     indicator_rows,
     project_form,
     selfeval,
@@ -19,7 +20,14 @@ from .layouts import (
     wide_table,
 )
 from .layouts.outcome import Outcome
-from .records import AllocationForm, EvaluationForm, ImportedForm, SourceTable, TaskForm
+from .records import (
+    AllocationForm,
+    CityTargetForm,
+    EvaluationForm,
+    ImportedForm,
+    SourceTable,
+    TaskForm,
+)
 
 LOOKED_FOR = ("项目支出绩效目标表（项目名称（资金使用单位） | 总计 | 财政拨款 | … | 绩效指标）；"
               "单个项目的绩效目标表（项目名称 …，然后 一级指标 | 二级指标 | 三级指标 | 指标值）；"
@@ -40,6 +48,10 @@ def recognise(grids: list[Grid], problems: Problems) -> tuple[list[SourceTable],
             if outcome.allocation is None:
                 outcome.allocation = AllocationForm(grid.source, outcome.unit, [])
             allocation_matrix.read(grid, outcome, outcome.allocation)
+        elif city_targets.recognises(grid):
+            if outcome.cities is None:
+                outcome.cities = CityTargetForm(grid.source, [])
+            city_targets.read(grid, outcome, outcome.cities)
         elif task_table.recognises(grid):
             if outcome.tasks is None:
                 outcome.tasks = TaskForm(grid.source, [])
@@ -54,7 +66,7 @@ def recognise(grids: list[Grid], problems: Problems) -> tuple[list[SourceTable],
             project_form.read(grid, outcome)
         elif sum(1 for row in grid.rows if not row.blank) > 2:
             unread.append(grid)
-    recognised = bool(wide or outcome.descriptions or outcome.projects or outcome.evaluation or outcome.allocation or outcome.tasks)
+    recognised = bool(wide or outcome.descriptions or outcome.projects or outcome.evaluation or outcome.allocation or outcome.tasks or outcome.cities)
     for grid in unread:
         first = next(row for row in grid.rows if not row.blank)
         message = (f"「{grid.name}」不是可以识别的表格" if recognised else

@@ -179,3 +179,21 @@ class TaskForm:
     @property
     def indicator_count(self) -> int:
         return 0
+
+
+@dataclass
+class CityTargetForm:
+    """A 地市绩效目标表 read back: one entry per (资金方向, 地市, 三级指标) with its 指标值."""
+
+    source: Path
+    entries: list[dict[str, object]]      # project, city, level1, level2, name, value, _where
+    overviews: dict[tuple[str, str], str] = field(default_factory=dict)  # (project, city) → 总体绩效目标
+    reports: list[str] = field(default_factory=list)
+
+    @property
+    def projects(self) -> list:
+        return []
+
+    @property
+    def indicator_count(self) -> int:
+        return len(self.entries)

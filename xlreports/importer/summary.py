@@ -8,6 +8,11 @@ from .records import ImportedForm
 
 def summary_lines(form: ImportedForm) -> list[str]:
     lines = list(form.reports)
+    if hasattr(form, "entries"):
+        cities = len({e["city"] for e in form.entries})
+        directions = len({e["project"] for e in form.entries})
+        lines.append(f"地市绩效目标表：{directions} 个资金方向、{cities} 个地市、{len(form.entries)} 个指标值")
+        return lines
     if hasattr(form, "tasks"):
         cities = len({t.get("city") for t in form.tasks})
         lines.append(f"政策任务安排表：{len(form.tasks)} 项任务，{cities} 个地市")

@@ -27,6 +27,7 @@ class Outcome:
     stated_total: float | None = None
     evaluation: object = None      # an EvaluationForm, when a self-evaluation form was read
     allocation: object = None      # an AllocationForm, when a 经费分配表 was read
+    cities: object = None          # a CityTargetForm, when a 地市绩效目标表 was read
     tasks: object = None           # a TaskForm, when a 政策任务安排表 was read
     without_indicators: bool = False  # the form read shows no indicators (经费安排表)
 
