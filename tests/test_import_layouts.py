@@ -206,3 +206,42 @@ def test_the_self_evaluation_form_xlreports_writes_reads_back(tmp_path):
     methods = [i["method"] for i in form.indicators]
     # as in input/2023年江门市工业发展管理经费绩效自评.xlsx 「自评指标」: 1 支出率, 22 定量, 9 定性
     assert (methods.count("支出率"), methods.count("定量"), methods.count("定性")) == (1, 22, 9)
+
+
+NATIONAL = [  # the national 项目支出绩效自评表 as a browser copies it (merged cells absent)
+    "项目支出绩效自评表", "（2023年度）",
+    "项目名称\t社区服务中心运行经费",
+    "主管部门\t某区民政局\t实施单位\t某区社区服务中心",
+    "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分",
+    "年度资金总额\t200\t200\t180\t10\t90%\t9",
+    "其中：当年财政拨款\t200\t200\t180\t—\t—\t—",
+    "上年结转资金\t\t\t\t—\t—\t—",
+    "其他资金\t\t\t\t—\t—\t—",
+    "年度总体目标\t预期目标\t实际完成情况",
+    "保障社区服务中心正常运行\t中心全年正常运行",
+    "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
+    "产出指标\t数量指标\t服务人次\t≥5000人次\t5200人次\t20\t20\t",
+    "质量指标\t服务合格率\t≥95%\t96%\t20\t20\t",
+    "时效指标\t按时完成率\t100%\t100%\t10\t10\t",
+    "效益指标\t社会效益指标\t居民办事便利程度\t有所提高\t有提高\t20\t20\t",
+    "满意度指标\t服务对象满意度指标\t居民满意度\t≥90%\t92%\t20\t20\t",
+    "总分\t\t\t\t\t\t100\t99\t",
+]
+
+
+def test_national_self_evaluation_form(tmp_path):
+    path = tmp_path / "自评表.txt"
+    path.write_text("\n".join(NATIONAL), encoding="utf-8")
+    form = imported(path)
+    info = form.info
+    assert (info["项目名称"], info["填报单位名称"]) == ("社区服务中心运行经费", "某区社区服务中心")
+    assert (info["预算计划安排"], info["实际支出_本级"]) == (200.0, 180.0)
+    assert (info["预期总体目标"], info["总体目标完成情况"]) == ("保障社区服务中心正常运行", "中心全年正常运行")
+    assert form.stated_score == 99.0
+    rows = [(i["level1"], i["level2"], i["name"], i["weight"], i["score"]) for i in form.indicators]
+    assert rows == [("预算执行率", "预算执行率", "预算执行率", 10.0, 9.0),
+                    ("产出指标", "数量指标", "服务人次", 20.0, 20.0),
+                    ("产出指标", "质量指标", "服务合格率", 20.0, 20.0),
+                    ("产出指标", "时效指标", "按时完成率", 10.0, 10.0),
+                    ("效益指标", "社会效益指标", "居民办事便利程度", 20.0, 20.0),
+                    ("满意度指标", "服务对象满意度指标", "居民满意度", 20.0, 20.0)]

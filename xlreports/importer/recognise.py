@@ -16,6 +16,7 @@ from .layouts import (
     indicator_rows,
     project_form,
     selfeval,
+    selfeval_national,
     task_table,
     wide_table,
 )
@@ -40,7 +41,11 @@ def recognise(grids: list[Grid], problems: Problems) -> tuple[list[SourceTable],
     wide: list[SourceTable] = []
     unread: list[Grid] = []
     for grid in grids:
-        if selfeval.recognises(grid):
+        if selfeval_national.recognises(grid):
+            if outcome.evaluation is None:
+                outcome.evaluation = EvaluationForm(grid.source, {}, [])
+            selfeval_national.read(grid, outcome, outcome.evaluation)
+        elif selfeval.recognises(grid):
             if outcome.evaluation is None:
                 outcome.evaluation = EvaluationForm(grid.source, {}, [])
             selfeval.read(grid, outcome, outcome.evaluation)
