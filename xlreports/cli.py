@@ -199,8 +199,8 @@ def _import(args) -> int:
         return 1
     if args.into is not None:
         return _import_into(form, problems, args.into, name)
-    if hasattr(form, "entries"):
-        print(f"✗ {name}：地市绩效目标表只能写回已有的填报工作簿", file=sys.stderr)
+    if hasattr(form, "entries") or getattr(form, "others", None):
+        print(f"✗ {name}：地市绩效目标表（或含多张表格的地市文件）只能写回已有的填报工作簿", file=sys.stderr)
         print("  请用 xlreports import 地市绩效目标表.xlsx --into input/<填报工作簿>.xlsx", file=sys.stderr)
         return 1
     stem = getattr(form, "department", None) or args.source.stem
@@ -234,17 +234,22 @@ def _import_into(form, problems, workbook: Path, name: str) -> int:
     from .importer.keep import apply_changes
     from .importer.summary import summary_lines
 
-    plan = (plan_city_changes if hasattr(form, "entries") else plan_task_changes if hasattr(form, "tasks") else plan_allocation_changes if hasattr(form, "allocations") else
-            plan_changes if hasattr(form, "units") else plan_evaluation_changes)
-    changes = plan(form, workbook, problems)
+    def plan(one):
+        planner = (plan_city_changes if hasattr(one, "entries") else plan_task_changes if hasattr(one, "tasks") else
+                   plan_allocation_changes if hasattr(one, "allocations") else
+                   plan_changes if hasattr(one, "units") else plan_evaluation_changes)
+        return planner(one, workbook, problems)
+
+    changes = [change for one in (form, *getattr(form, "others", ())) for change in plan(one)]
     if problems.has_errors():
         print(f"✗ {name} → {_show_path(workbook)}：{len(problems.errors)} 个错误，填报工作簿没有修改", file=sys.stderr)
         for problem in problems.errors:
             print(f"  错误：{problem}", file=sys.stderr)
         return 1
     print(f"✓ {name}")
-    for line in summary_lines(form):
-        print(f"  {line}")
+    for one in (form, *getattr(form, "others", ())):
+        for line in summary_lines(one):
+            print(f"  {line}")
     if not changes:
         print(f"  {_show_path(workbook)} 中的数字与表格一致，没有修改")
         return 0

@@ -34,6 +34,9 @@ def plan_allocation_changes(form: AllocationForm, workbook: Path, problems: Prob
     rows = {(_key(c), _key(d)): i for i, (c, d) in enumerate(zip(table.get("city"), table.get("direction"), strict=True))
             if c and _key(c) not in contract.TOTAL_ROW_NAMES}
     changes: list[Change] = []
+    complete = {_key(d) for d in {d for _, d, _, _ in form.allocations}
+                if {k for k in rows if k[1] == _key(d)} <= {(_key(c), _key(d2)) for c, d2, _, _ in form.allocations}}
+    cities = {_key(c) for c, _, _, _ in form.allocations}
     for city, direction, amount, where in form.allocations:
         index = rows.pop((_key(city), _key(direction)), None)
         if index is None:
@@ -53,8 +56,8 @@ def plan_allocation_changes(form: AllocationForm, workbook: Path, problems: Prob
               if c and _key(c) in contract.TOTAL_ROW_NAMES}
     for direction, stated in form.stated.items():  # the 合计 the form shows (a formula staff did not type)
         index = totals.get(_key(direction))
-        if index is None:
-            continue
+        if index is None or _key(direction) not in complete:
+            continue  # a city's own file shows its amounts only: its 合计 is not the workbook's
         old = table.get("amount")[index]
         try:
             new = parse_amount(f"{format_number(stated)}{form.amount_unit}", unit)
@@ -63,7 +66,9 @@ def plan_allocation_changes(form: AllocationForm, workbook: Path, problems: Prob
             continue
         if current is None or abs(current - new) > TOLERANCE:
             changes.append(Change(table.sheet, table.cell("amount", index), old, new))
-    for index in rows.values():
+    for (city, _), index in rows.items():
+        if city not in cities:
+            continue  # a city the form does not show (a city's own file)
         problems.error(f"表格中 {table.get('city')[index]} 的「{table.get('direction')[index]}」是空的",
                        sheet=table.sheet, cell=table.cell("amount", index),
                        expected="表格中保留填报工作簿的每个金额（导入不删除行；不再分配请在填报工作簿中删除这一行）")

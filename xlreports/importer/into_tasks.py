@@ -44,7 +44,10 @@ def plan_task_changes(form: TaskForm, workbook: Path, problems: Problems) -> lis
             old, new = table.get(key)[index], task[key]
             if _differs(old, new):
                 changes.append(Change(table.sheet, table.cell(key, index), old, new))
-    for left in rows.values():
+    shown = {_key(t.get("city")) for t in form.tasks}
+    for key, left in rows.items():
+        if key[0] not in shown:
+            continue  # a city the form does not show (a city's own file)
         for index in left:
             problems.error(f"表格中没有 {table.get('city')[index]} 的任务「{table.get('task')[index]}」",
                            sheet=table.sheet, cell=table.cell("task", index), expected="表格中保留填报工作簿的每个任务")

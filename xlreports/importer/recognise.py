@@ -12,6 +12,7 @@ from .grid import Grid
 from .layouts import (
     allocation_matrix,
     arrangement,
+    city_blocks,
     city_targets,
     indicator_rows,
     project_form,
@@ -53,6 +54,10 @@ def recognise(grids: list[Grid], problems: Problems) -> tuple[list[SourceTable],
             if outcome.allocation is None:
                 outcome.allocation = AllocationForm(grid.source, outcome.unit, [])
             allocation_matrix.read(grid, outcome, outcome.allocation)
+        elif city_blocks.recognises(grid):
+            if outcome.cities is None:
+                outcome.cities = CityTargetForm(grid.source, [])
+            city_blocks.read(grid, outcome, outcome.cities)
         elif city_targets.recognises(grid):
             if outcome.cities is None:
                 outcome.cities = CityTargetForm(grid.source, [])

@@ -11,7 +11,7 @@ def summary_lines(form: ImportedForm) -> list[str]:
     if hasattr(form, "entries"):
         cities = len({e["city"] for e in form.entries})
         directions = len({e["project"] for e in form.entries})
-        lines.append(f"地市绩效目标表：{directions} 个资金方向、{cities} 个地市、{len(form.entries)} 个指标值")
+        lines.append(f"地市的指标：{directions} 个资金方向、{cities} 个地市、{len(form.entries)} 个指标值")
         return lines
     if hasattr(form, "tasks"):
         cities = len({t.get("city") for t in form.tasks})

@@ -61,5 +61,6 @@ def read(grid: Grid, outcome: Outcome, form) -> None:
             if cell is None or not cell.text:
                 continue
             form.entries.append({"project": direction, "city": city, "level1": level1, "level2": level2,
-                                 "name": name, "value": cell.text, "_where": cell.where})
+                                 "name": name, "value": cell.text, "_where": cell.where,
+                                 "_form": "地市绩效目标表"})
     outcome.describe(f"{grid.rows[header].where}（{direction}）：{LAYOUT}")
