@@ -245,3 +245,26 @@ def test_national_self_evaluation_form(tmp_path):
                     ("产出指标", "时效指标", "按时完成率", 10.0, 10.0),
                     ("效益指标", "社会效益指标", "居民办事便利程度", 20.0, 20.0),
                     ("满意度指标", "服务对象满意度指标", "居民满意度", 20.0, 20.0)]
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # Dongguan: 中期/年度 value columns, 一级 预期产出指标/效果指标, 二级 数量指标(或建筑规模指标)
+    (["项目名称\t市政道路维护\t主管部门\t东莞市城市管理局", "资金总额\t1200万元", "年度目标\t完成道路维护",
+      "一级指标\t二级指标\t三级指标\t中期指标值\t年度指标值",
+      "预期产出指标\t数量指标(或建筑规模指标)\t维护里程\t≥300公里\t≥100公里",
+      "效果指标\t社会效益指标\t道路完好率\t≥95%\t≥95%"],
+     [("预期产出指标", "数量指标(或建筑规模指标)", "维护里程", "≥300公里", "≥100公里"),
+      ("效果指标", "社会效益指标", "道路完好率", "≥95%", "≥95%")]),
+    # Tianjin: 一级 实施效果指标, 二级 产出指标
+    (["项目名称\t社区养老服务补贴", "预算部门\t天津市某区民政局", "年度本级 预算金额\t80万", "本年度绩效目标\t补贴按时发放",
+      "一级指标\t二级指标\t三级指标\t指标值", "实施效果指标\t产出指标\t补贴发放人数\t≥2000人",
+      "效益指标\t补贴发放及时率\t100%"],
+     [("实施效果指标", "产出指标", "补贴发放人数", None, "≥2000人"),
+      ("实施效果指标", "效益指标", "补贴发放及时率", None, "100%")]),
+])
+def test_regional_variants_of_the_one_project_form(tmp_path, lines, expected):
+    path = tmp_path / "form.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    form = imported(path)
+    (project,) = form.projects
+    assert [(i.level1, i.level2, i.name, i.cycle_value, i.value) for i in project.indicators] == expected

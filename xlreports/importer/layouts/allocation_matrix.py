@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ... import contract
 from ...compute.reconcile import differs
-from ..grid import Grid
+from ..grid import Grid, only_titles_above
 from .outcome import Outcome, amount_of
 
 LAYOUT = "经费分配表（地区（单位） | 各资金方向（万元），每行一个地区）"
@@ -25,7 +25,8 @@ def _header(grid: Grid) -> int | None:
 
 
 def recognises(grid: Grid) -> bool:
-    return _header(grid) is not None
+    header = _header(grid)
+    return header is not None and only_titles_above(grid, header)
 
 
 def read(grid: Grid, outcome: Outcome, form) -> None:

@@ -8,7 +8,7 @@ Read by column (a spreadsheet, HTML or Word table); a copied text must have ever
 from __future__ import annotations
 
 from ... import contract
-from ..grid import Grid
+from ..grid import Grid, only_titles_above
 from ..records import ImportedProject, SourceRow
 from .outcome import Outcome, amount_of
 
@@ -34,7 +34,8 @@ def _header(grid: Grid) -> tuple[int, dict[int, str]] | None:
 
 def recognises(grid: Grid) -> bool:
     found = _header(grid)
-    return found is not None and {"unit", "amount", "name"} <= set(found[1].values())
+    return (found is not None and {"unit", "amount", "name"} <= set(found[1].values())
+            and only_titles_above(grid, found[0]))
 
 
 def read(grid: Grid, outcome: Outcome) -> None:

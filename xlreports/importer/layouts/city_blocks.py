@@ -11,7 +11,7 @@ import re
 
 from ... import contract
 from ...cities import city_key
-from ..grid import Grid
+from ..grid import Grid, only_titles_above
 from . import labels
 from .indicator_table import IndicatorTable, fits, read_indicator_row
 from .outcome import Outcome
@@ -26,7 +26,8 @@ def _title(grid: Grid, index: int) -> re.Match | None:
 
 
 def recognises(grid: Grid) -> bool:
-    return any(_title(grid, i) for i in range(len(grid.rows)))
+    first = next((i for i in range(len(grid.rows)) if _title(grid, i)), None)
+    return first is not None and only_titles_above(grid, first)
 
 
 def read(grid: Grid, outcome: Outcome, form) -> None:

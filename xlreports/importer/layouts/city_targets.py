@@ -8,7 +8,7 @@ the sheet name after ``地市绩效目标表-``, or the title above the header.
 from __future__ import annotations
 
 from ... import contract
-from ..grid import Grid
+from ..grid import Grid, only_titles_above
 from .outcome import Outcome
 
 LAYOUT = "地市绩效目标表（承担单位 | 总体绩效目标 | 一级指标/二级指标/三级指标 各列，每行一个地市）"
@@ -25,7 +25,8 @@ def _header(grid: Grid) -> int | None:
 
 
 def recognises(grid: Grid) -> bool:
-    return _header(grid) is not None
+    header = _header(grid)
+    return header is not None and only_titles_above(grid, header)
 
 
 def _direction(grid: Grid, header: int) -> str | None:

@@ -8,7 +8,7 @@ build computes again) are recognised and not imported.
 from __future__ import annotations
 
 from ... import contract
-from ..grid import Grid, Row
+from ..grid import Grid, Row, only_titles_above
 from .outcome import Outcome
 
 LAYOUT = "政策任务安排表（序号 | 地市 | 资金投入方向 | 工作任务名称 | 任务要求/目标 | … | 完成时限）"
@@ -31,7 +31,8 @@ def _is_header(row: Row) -> bool:
 
 
 def recognises(grid: Grid) -> bool:
-    return any(_is_header(row) for row in grid.rows[:40])
+    first = next((i for i, row in enumerate(grid.rows[:40]) if _is_header(row)), None)
+    return first is not None and only_titles_above(grid, first)
 
 
 def read(grid: Grid, outcome: Outcome, form) -> None:
