@@ -11,8 +11,8 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
-from ..amounts import format_number
 from ..load.xlsx_parts import XlsxParts, cell_name
+from ..numbers import show_number
 from ..problems import Problems
 from .cells import clean_text
 from .grid import Cell, Grid, Row
@@ -60,7 +60,7 @@ def _cell(name: str, r: int, c: int, value: object) -> Cell:
     if isinstance(value, bool):
         text = "是" if value else "否"
     elif isinstance(value, int | float):
-        number, text = float(value), format_number(float(value))
+        number, text = float(value), show_number(float(value))
     elif isinstance(value, dt.datetime | dt.date | dt.time):
         text = value.isoformat()
     else:

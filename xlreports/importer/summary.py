@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..amounts import format_amount
+from ..numbers import show_amount
 from .records import ImportedForm
 
 
@@ -29,7 +29,7 @@ def summary_lines(form: ImportedForm) -> list[str]:
                      f"原表合计自评分数 {score}，说明 {len(form.notes)} 部分")
         return lines
     amounts = [p.total for p in form.projects if p.total is not None]
-    total = format_amount(round(sum(amounts), 6)) if amounts else "—"
+    total = show_amount(round(sum(amounts), 6)) if amounts else "—"
     lines.append(f"共 {len(form.projects)} 个项目、{form.indicator_count} 个指标；{len(amounts)} 个项目有金额，"
                  f"合计 {total} {form.amount_unit}")
     if getattr(form, "cities_total", None):
@@ -37,6 +37,6 @@ def summary_lines(form: ImportedForm) -> list[str]:
     if form.stated_total is not None:
         lines.append(f"原表合计：{format_amount(form.stated_total)} {form.amount_unit}")
     for project in form.projects:
-        amount = format_amount(project.total) if project.total is not None else "无金额"
+        amount = show_amount(project.total) if project.total is not None else "无金额"
         lines.append(f"  {project.name}：{amount}，{len(project.indicators)} 个指标")
     return lines

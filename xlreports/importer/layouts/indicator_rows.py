@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ... import codes, contract
+from ...names import compact
 from ..grid import Cell, Grid
 from ..header import read_meta
 from ..records import ImportedIndicator, ImportedProject, SourceRow
@@ -29,7 +30,7 @@ _CODE = re.compile(r"^\d+-")
 
 def _header(grid: Grid) -> tuple[int, list[str | None]] | None:
     for index, row in enumerate(grid.rows):
-        keys = [PROJECT_KEYS.get(contract.normalize_name(t)) or INDICATOR_KEYS.get(contract.normalize_name(t))
+        keys = [PROJECT_KEYS.get(compact(t)) or INDICATOR_KEYS.get(compact(t))
                 for t in row.texts()]
         if {"name", "amount", "level1", "level2", "value"} <= set(keys) and "level1" in keys:
             return index, keys

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ... import contract
+from ...names import compact
 
 # Head labels of a one-project form → the field they fill.
 HEAD = {
@@ -47,7 +47,7 @@ _TRAILING_NOTE = re.compile(r"\((?:万元|元|亿元|概述|选填|必填)\)$")
 
 def key(text: str) -> str:
     """A label as compared: NFKC, no spaces, no trailing colon or (万元)/(概述)."""
-    name = contract.normalize_name(text).rstrip(":")
+    name = compact(text).rstrip(":")
     return _TRAILING_NOTE.sub("", name).rstrip(":")
 
 
@@ -71,5 +71,5 @@ def is_trailer(text: str) -> bool:
 
 def header_unit(text: str) -> str | None:
     """The unit written in a label: 资金需求（万元） → 万元."""
-    match = re.search(r"\((万元|元|亿元|千元)\)", contract.normalize_name(text))
+    match = re.search(r"\((万元|元|亿元|千元)\)", compact(text))
     return match.group(1) if match else None
