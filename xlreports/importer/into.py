@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import contract
-from ..amounts import NotANumber, format_number, parse_amount
+from ..amounts import NotANumber, parse_amount
 from ..load.tables import Table, read_key_values, read_table
 from ..load.workbook import open_workbook
+from ..names import compact
+from ..numbers import show_number
 from ..problems import Problems
 from .records import ImportedForm, ImportedProject
 
@@ -38,7 +40,7 @@ class Change:
 def _show(value: object) -> str:
     if value is None or value == "":
         return "（空）"
-    text = format_number(value) if isinstance(value, float) else str(value)
+    text = show_number(value) if isinstance(value, float) else str(value)
     return text if len(text) <= 40 else text[:37] + "…"
 
 
@@ -58,12 +60,12 @@ def plan_changes(form: ImportedForm, workbook: Path, problems: Problems) -> list
         return []
     unit = str(info.values.get(contract.INFO_UNIT) or contract.DEFAULT_AMOUNT_UNIT) if info else contract.DEFAULT_AMOUNT_UNIT
     if form.cities_total is not None:
-        _check_cities(form, book_allocations(workbook, problems), unit, problems)
+        _check_cities(form, book_allocations(workbook, unit), unit, problems)
     planner = _Planner(form, unit, projects, indicators, problems)
     return planner.plan()
 
 
-def book_allocations(workbook: Path, problems: Problems) -> float | None:
+def book_allocations(workbook: Path, unit: str) -> float | None:
     """The sum of 「资金分配」 (合计 rows left out), in the workbook's unit as written."""
     book = open_workbook(workbook, Problems())
     if book is None or contract.ALLOCATIONS not in book.sheets:
@@ -78,7 +80,7 @@ def book_allocations(workbook: Path, problems: Problems) -> float | None:
     for city, amount in zip(table.get("city"), table.get("amount"), strict=True):
         if city and _key(city) not in contract.TOTAL_ROW_NAMES:
             try:
-                total += parse_amount(amount) or 0.0
+                total += parse_amount(amount, unit) or 0.0
             except NotANumber:
                 return None
     return total
@@ -88,10 +90,10 @@ def _check_cities(form: ImportedForm, allocated: float | None, unit: str, proble
     amount, where = form.cities_total
     if amount is None or allocated is None:
         return
-    converted = parse_amount(f"{format_number(amount)}{form.amount_unit}", unit)
+    converted = parse_amount(amount, form.amount_unit, unit)
     if abs(converted - allocated) > TOLERANCE:
-        problems.error(f"地市一行的金额 {format_number(converted)} {unit} 与填报工作簿「{contract.ALLOCATIONS}」各地市之和 "
-                       f"{format_number(allocated)} {unit} 不一致：这一行由各地市的金额相加得到",
+        problems.error(f"地市一行的金额 {show_number(converted)} {unit} 与填报工作簿「{contract.ALLOCATIONS}」各地市之和 "
+                       f"{show_number(allocated)} {unit} 不一致：这一行由各地市的金额相加得到",
                        cell=where, expected="在经费分配表中修改各地市的金额，再导入经费分配表")
 
 
@@ -162,7 +164,7 @@ class _Planner:
             self._amount(filled[0], index, project.amount)
             return
         column = "amount" if self.projects.has("amount") else "name"
-        self.problems.error(f"项目「{project.name}」的资金需求改为 {format_number(new)} {self.unit}，但填报工作簿中它是"
+        self.problems.error(f"项目「{project.name}」的资金需求改为 {show_number(new)} {self.unit}，但填报工作簿中它是"
                             f"{'、'.join(filled) or '明细之和'}，不知道该改哪一项", sheet=self.projects.sheet,
                             cell=self.projects.cell(column, index), expected="直接在填报工作簿中修改")
 
@@ -174,7 +176,7 @@ class _Planner:
 
     def _converted(self, value: float) -> float | None:
         try:
-            return parse_amount(f"{format_number(value)}{self.form.amount_unit}", self.unit)
+            return parse_amount(value, self.form.amount_unit, self.unit)
         except NotANumber:
             self.problems.error(f"金额单位「{self.form.amount_unit}」无法换算为「{self.unit}」")
             return None
@@ -218,7 +220,7 @@ class _Planner:
 
 
 def _key(text: object) -> str:
-    return contract.normalize_name(text)
+    return compact(text)
 
 
 def _compact(text: object) -> str:

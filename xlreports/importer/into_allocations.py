@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import contract
-from ..amounts import NotANumber, format_number, parse_amount
+from ..amounts import NotANumber, parse_amount
 from ..load.tables import read_key_values, read_table
 from ..load.workbook import open_workbook
+from ..numbers import show_number
 from ..problems import Problems
 from .into import TOLERANCE, Change, _key
 from .records import AllocationForm
@@ -40,12 +41,12 @@ def plan_allocation_changes(form: AllocationForm, workbook: Path, problems: Prob
     for city, direction, amount, where in form.allocations:
         index = rows.pop((_key(city), _key(direction)), None)
         if index is None:
-            problems.error(f"填报工作簿的「{contract.ALLOCATIONS}」中没有 {city} 的「{direction}」", value=format_number(amount),
+            problems.error(f"填报工作簿的「{contract.ALLOCATIONS}」中没有 {city} 的「{direction}」", value=show_number(amount),
                            expected=f"{where} 的地区和资金方向与填报工作簿一致（导入只修改已有的行）")
             continue
         old = table.get("amount")[index]
         try:
-            new = parse_amount(f"{format_number(amount)}{form.amount_unit}", unit)
+            new = parse_amount(amount, form.amount_unit, unit)
             current = parse_amount(old, unit)
         except NotANumber:
             problems.error("金额无法换算", sheet=table.sheet, cell=table.cell("amount", index), value=old)
@@ -60,7 +61,7 @@ def plan_allocation_changes(form: AllocationForm, workbook: Path, problems: Prob
             continue  # a city's own file shows its amounts only: its 合计 is not the workbook's
         old = table.get("amount")[index]
         try:
-            new = parse_amount(f"{format_number(stated)}{form.amount_unit}", unit)
+            new = parse_amount(stated, form.amount_unit, unit)
             current = parse_amount(old, unit)
         except NotANumber:
             continue

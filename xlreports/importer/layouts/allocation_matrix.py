@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ... import contract
 from ...compute.reconcile import differs
+from ...names import compact
 from ..grid import Grid, only_titles_above
 from .outcome import Outcome, amount_of
 
@@ -18,7 +19,7 @@ FIRST = {"地区(单位)", "地区", "地市", "单位"}
 
 def _header(grid: Grid) -> int | None:
     for index, row in enumerate(grid.rows[:20]):
-        texts = [contract.normalize_name(t) for t in row.texts() if t]
+        texts = [compact(t) for t in row.texts() if t]
         if len(texts) >= 2 and texts[0] in FIRST and all(contract.header_unit(t) for t in texts[1:]):
             return index
     return None
@@ -35,7 +36,7 @@ def read(grid: Grid, outcome: Outcome, form) -> None:
     directions = {}
     for col, cell in enumerate(cells[1:], start=1):
         if cell.text and not cell.covered:
-            name = contract.normalize_name(cell.text)
+            name = compact(cell.text)
             directions[col] = (name[: name.rindex("(")], contract.header_unit(cell.text))
     units = {unit for _, unit in directions.values()}
     outcome.set_unit(units.pop() if len(units) == 1 else None)
@@ -54,7 +55,7 @@ def read(grid: Grid, outcome: Outcome, form) -> None:
             amount = amount_of(cell, outcome)[0]
             if amount is None:
                 continue
-            if contract.normalize_name(city) in contract.TOTAL_ROW_NAMES:
+            if compact(city) in contract.TOTAL_ROW_NAMES:
                 form.stated[directions[col][0]] = amount
             elif not city:
                 outcome.problems.error("这一行有金额但没有地区", sheet=cell.sheet, cell=cell.cell, value=cell.text,

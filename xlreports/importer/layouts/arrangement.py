@@ -8,6 +8,7 @@ Read by column (a spreadsheet, HTML or Word table); a copied text must have ever
 from __future__ import annotations
 
 from ... import contract
+from ...names import compact
 from ..grid import Grid, only_titles_above
 from ..records import ImportedProject, SourceRow
 from .outcome import Outcome, amount_of
@@ -24,7 +25,7 @@ def _header(grid: Grid) -> tuple[int, dict[int, str]] | None:
             below = grid.rows[index + 1].texts() if index + 1 < len(grid.rows) else []
             columns = {}
             for col, name in enumerate(names):
-                sub = contract.normalize_name(below[col]) if col < len(below) else ""
+                sub = compact(below[col]) if col < len(below) else ""
                 key = KEYS.get(sub) or KEYS.get(name)
                 if key and key not in columns.values():
                     columns[col] = key
@@ -48,7 +49,7 @@ def read(grid: Grid, outcome: Outcome) -> None:
             continue
         cells = {key: row.cells[col] for col, key in columns.items() if col < len(row.cells)}
         first = row.filled()[0].text if row.filled() else ""
-        if contract.normalize_name(first) in contract.TOTAL_ROW_NAMES:
+        if compact(first) in contract.TOTAL_ROW_NAMES:
             total = next((c for c in reversed(row.filled()) if c.text != first), None)
             outcome.stated_total = amount_of(total, outcome)[0] if total else None
             continue

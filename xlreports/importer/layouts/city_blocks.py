@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ... import contract
 from ...cities import city_key
+from ...names import compact
 from ..grid import Grid, only_titles_above
 from . import labels
 from .indicator_table import IndicatorTable, fits, read_indicator_row
@@ -22,7 +22,7 @@ _TITLE = re.compile(r"^(?P<direction>.+)-(?P<city>[^-]+?)绩效目标表$")
 
 def _title(grid: Grid, index: int) -> re.Match | None:
     filled = grid.rows[index].filled()
-    return _TITLE.match(contract.normalize_name(filled[0].text)) if len(filled) == 1 else None
+    return _TITLE.match(compact(filled[0].text)) if len(filled) == 1 else None
 
 
 def recognises(grid: Grid) -> bool:

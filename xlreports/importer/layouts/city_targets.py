@@ -7,7 +7,7 @@ the sheet name after ``地市绩效目标表-``, or the title above the header.
 
 from __future__ import annotations
 
-from ... import contract
+from ...names import compact
 from ..grid import Grid, only_titles_above
 from .outcome import Outcome
 
@@ -16,9 +16,9 @@ LAYOUT = "地市绩效目标表（承担单位 | 总体绩效目标 | 一级指�
 
 def _header(grid: Grid) -> int | None:
     for index, row in enumerate(grid.rows[:20]):
-        texts = [contract.normalize_name(t) for t in row.texts()]
+        texts = [compact(t) for t in row.texts()]
         if "承担单位" in texts and "一级指标" in texts and index + 2 < len(grid.rows):
-            below = [contract.normalize_name(t) for t in grid.rows[index + 2].texts()]
+            below = [compact(t) for t in grid.rows[index + 2].texts()]
             if "三级指标" in below:
                 return index
     return None
@@ -40,7 +40,7 @@ def read(grid: Grid, outcome: Outcome, form) -> None:
     header = _header(grid)
     direction = _direction(grid, header)
     rows = grid.rows[header:header + 3]
-    label = next(i for i, t in enumerate(rows[0].texts()) if contract.normalize_name(t) == "一级指标")
+    label = next(i for i, t in enumerate(rows[0].texts()) if compact(t) == "一级指标")
     columns = {}
     for col in range(label + 1, max(len(r.cells) for r in rows)):
         names = [r.cells[col].text if col < len(r.cells) else "" for r in rows]

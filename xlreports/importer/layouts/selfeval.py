@@ -14,6 +14,7 @@ import re
 
 from ... import contract
 from ...amounts import NotANumber, parse_amount
+from ...names import compact
 from ..grid import Cell, Grid, Row
 from .outcome import Outcome
 
@@ -36,7 +37,7 @@ _NOTE_HEAD = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三
 
 
 def _key(text: str) -> str:
-    return contract.normalize_name(text).rstrip(":")
+    return compact(text).rstrip(":")
 
 
 def _header(grid: Grid) -> int | None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from ... import contract
 from ...amounts import NotANumber, parse_amount
+from ...names import compact
 from ..grid import Cell, Grid, Row
 from . import selfeval_rows as rows_
 from .outcome import Outcome
@@ -27,7 +27,7 @@ SKIPPED_FUNDS = ("其中:当年财政拨款", "上年结转资金", "其他资�
 
 
 def _key(text: str) -> str:
-    return contract.normalize_name(text).rstrip(":")
+    return compact(text).rstrip(":")
 
 
 def _table_header(grid: Grid) -> int | None:

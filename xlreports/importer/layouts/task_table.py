@@ -8,11 +8,12 @@ build computes again) are recognised and not imported.
 from __future__ import annotations
 
 from ... import contract
+from ...names import compact
 from ..grid import Grid, Row, only_titles_above
 from .outcome import Outcome
 
 LAYOUT = "政策任务安排表（序号 | 地市 | 资金投入方向 | 工作任务名称 | 任务要求/目标 | … | 完成时限）"
-_LOOKUP = {contract.normalize_name(name): column.key for column in contract.CITY_TASK_SHEET.columns
+_LOOKUP = {compact(name): column.key for column in contract.CITY_TASK_SHEET.columns
            for name in column.names}
 
 
@@ -45,7 +46,7 @@ def read(grid: Grid, outcome: Outcome, form) -> None:
             columns = _columns(row)
             outcome.describe(f"{row.where}：{LAYOUT}")
             continue
-        first = contract.normalize_name(filled[0].text)
+        first = compact(filled[0].text)
         if columns is None or len(filled) == 1 and index + 1 < len(grid.rows) and _is_header(grid.rows[index + 1]):
             continue  # a title above a table
         if first in contract.TOTAL_ROW_NAMES:
