@@ -96,3 +96,40 @@ def test_text_without_tabs_is_refused_as_a_pdf_copy(tmp_path):
     problems = Problems()
     assert read_text_grid(path, problems) is None
     assert "从 PDF 复制的文字" in str(problems.errors[0])
+
+
+def test_xiangtan_as_a_saved_web_page_with_rowspans(tmp_path):
+    """The Xiangtan form as its page has it: 一级/二级 cells span their rows (the copied text lacks them)."""
+    def tr(*cells):
+        return "<tr>" + "".join(f"<td{span}>{text}</td>" for text, span in cells) + "</tr>"
+
+    rows = [
+        tr(("项目支出名称", ""), ("雾炮车降尘抑尘服务", ""), ("预算部门", ""), ("湘潭市环境卫生管理处", " colspan=3")),
+        tr(("年度本级 预算金额", ""), ("250万", ""), ("该项目支出上级资金", ""), ("0", " colspan=3")),
+        tr(("本年度绩效目标", ""), ("通过采购雾炮车降尘抑尘服务", " colspan=5")),
+        tr(("本年度 绩效指标", " rowspan=9"), ("一级指标", ""), ("二级指标", ""), ("三级指标", ""), ("指标值及单位", ""),
+           ("绩效标准", "")),
+        tr(("产出指标", " rowspan=5"), ("数量指标", " rowspan=2"), ("雾炮车降尘抑尘服务配备车辆数", ""), ("10辆", ""),
+           ("计划标准", "")),
+        tr(("雾炮车风炮射程", ""), ("≥80M", ""), ("计划标准", "")),
+        tr(("质量指标", ""), ("服务周期内空气质量", ""), ("优良", ""), ("计划标准", "")),
+        tr(("时效指标", ""), ("服务周期", ""), ("2023.07-2024.01", ""), ("计划标准", "")),
+        tr(("成本指标", ""), ("控制在预算成本内", ""), ("250万", ""), ("计划标准", "")),
+        tr(("效益指标", " rowspan=2"), ("社会效益指标", ""), ("市民对空气质量改善的满意程度", ""), ("≥85%", ""),
+           ("计划标准", "")),
+        tr(("生态效益指标", ""), ("", ""), ("", ""), ("", "")),
+        tr(("满意度指标", ""), ("社会公众或服务对象满意度指标", ""), ("市民满意度", ""), ("≥90%", ""), ("计划标准", "")),
+    ]
+    page = tmp_path / "湘潭.html"
+    page.write_text("<html><body><p>2023年项目支出绩效目标申报表</p><p>填报单位:(盖章) 单位:万元</p><table>"
+                    + "".join(rows) + "</table></body></html>", encoding="utf-8")
+    problems = Problems()
+    form = import_form(page, problems)
+    assert not problems.has_errors(), [str(p) for p in problems]
+    (project,) = form.projects
+    assert (project.name, project.total) == ("雾炮车降尘抑尘服务", 250.0)
+    assert [(i.level1, i.level2, i.name) for i in project.indicators] == [
+        ("产出指标", "数量指标", "雾炮车降尘抑尘服务配备车辆数"), ("产出指标", "数量指标", "雾炮车风炮射程"),
+        ("产出指标", "质量指标", "服务周期内空气质量"), ("产出指标", "时效指标", "服务周期"),
+        ("产出指标", "成本指标", "控制在预算成本内"), ("效益指标", "社会效益指标", "市民对空气质量改善的满意程度"),
+        ("满意度指标", "社会公众或服务对象满意度指标", "市民满意度")]
