@@ -165,3 +165,21 @@ def test_nothing_is_written_when_a_project_is_not_in_the_workbook(tmp_path):
                      "--into", str(workbook), cwd=tmp_path)
     assert result.returncode == 1 and "填报工作簿没有修改" in result.stderr
     assert workbook.read_bytes() == before and not (tmp_path / "旧版本").exists()
+
+
+@pytest.mark.parametrize("suffix", ["ods", "xls"])
+def test_a_form_saved_as_ods_or_xls_by_libreoffice_reads_back(suffix, tmp_path, libreoffice):
+    workbook = ROOT / "input" / "2021年度战略性产业集群产业链支撑资金.xlsx"
+    build(workbook, tmp_path, ROOT / "templates")
+    form = tmp_path / workbook.stem / "绩效目标表.xlsx"
+    profile = tmp_path / "profile"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", suffix,
+                    "--outdir", str(tmp_path / "converted"), str(form)], check=True, capture_output=True, timeout=300)
+    converted = tmp_path / "converted" / f"绩效目标表.{suffix}"
+    problems = Problems()
+    imported = import_form(converted, problems)
+    assert not problems.has_errors(), [str(p) for p in problems.errors]
+    # seed 000's 附件4-3 as the sample types it: five projects, 34 indicators, 5,188.60 万元
+    assert [len(p.indicators) for p in imported.projects] == [8, 6, 8, 5, 7]
+    assert round(sum(p.total for p in imported.projects), 2) == 5188.6
+    assert plan_changes(imported, workbook, problems) == [] and not problems.has_errors()
