@@ -75,9 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     init.set_defaults(run=_init)
 
     imports = commands.add_parser(
-        "import", help="导入已有的项目支出绩效目标表（.xlsx 或制表符分隔的文本），生成填报工作簿",
-        description="把已有的项目支出绩效目标表（含转移支付项目）转换为填报工作簿：「文件信息」「项目」「指标」。")
-    imports.add_argument("source", type=Path, metavar="SOURCE", help="已有的表格：.xlsx 工作簿，或制表符分隔的文本（.txt）")
+        "import", help="导入已有的绩效目标表（.xlsx/.xls/.ods、.docx、.html 或文本），生成或更新填报工作簿",
+        description="把已有的绩效目标表转换为填报工作簿：「文件信息」「项目」「指标」；"
+                    "或用 --into 把生成的表格中改过的数字写回填报工作簿。能识别的版式见 docs/import.md。")
+    imports.add_argument("source", type=Path, metavar="SOURCE",
+                         help="已有的表格：.xlsx/.xls/.ods 工作簿、.docx、.html，或制表符分隔的文本（.txt）")
+    imports.add_argument("--into", type=Path, metavar="WORKBOOK",
+                         help="写回已有的填报工作簿：只修改对应的行，列出每处修改，原来的版本保存在旁边的「旧版本」文件夹")
     imports.add_argument("-o", "--output", type=Path, metavar="WORKBOOK",
                          help="保存的填报工作簿（默认：input/<部门名称>.xlsx）")
     imports.add_argument("--force", action="store_true", help="文件已存在时覆盖")
@@ -258,14 +262,23 @@ def _import(args) -> int:
         for problem in problems.warnings:
             print(f"  警告：{problem}", file=sys.stderr)
         return 1
-    target = args.output or DEFAULT_INPUT / f"{_file_stem(form.department or args.source.stem)}.xlsx"
+    if args.into is not None:
+        return _import_into(form, problems, args.into, name)
+    if hasattr(form, "entries") or getattr(form, "others", None):
+        print(f"✗ {name}：地市绩效目标表（或含多张表格的地市文件）只能写回已有的填报工作簿", file=sys.stderr)
+        print("  请用 xlreports import 地市绩效目标表.xlsx --into input/<填报工作簿>.xlsx", file=sys.stderr)
+        return 1
+    stem = getattr(form, "department", None) or args.source.stem
+    target = args.output or DEFAULT_INPUT / f"{_file_stem(stem)}.xlsx"
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
     if target.exists() and not args.force:
         print(f"{_show_path(target)} 已存在；如要覆盖请加 --force，或用 -o 指定另一个文件。", file=sys.stderr)
         return 1
     write_input_workbook(form, target)
-    print(f"✓ {name}：导入 {len(form.projects)} 个项目（{len(form.units)} 个资金使用单位）、{form.indicator_count} 个指标")
+    units = f"（{len(form.units)} 个资金使用单位）" if hasattr(form, "units") else ""
+    print(f"✓ {name}：导入 {len(form.projects)} 个项目{units}、{form.indicator_count} 个指标"
+          if hasattr(form, "units") else f"✓ {name}")
     from .importer.summary import summary_lines
 
     for line in summary_lines(form):
@@ -274,6 +287,45 @@ def _import(args) -> int:
     for problem in problems.warnings:
         print(f"  警告：{problem}")
     print(f"下一步：xlreports build {_show_path(target)}")
+    return 0
+
+
+def _import_into(form, problems, workbook: Path, name: str) -> int:
+    from .importer.into import plan_changes
+    from .importer.into_allocations import plan_allocation_changes
+    from .importer.into_cities import plan_city_changes
+    from .importer.into_eval import plan_evaluation_changes
+    from .importer.into_tasks import plan_task_changes
+    from .importer.keep import apply_changes
+    from .importer.summary import summary_lines
+
+    def plan(one):
+        planner = (plan_city_changes if hasattr(one, "entries") else plan_task_changes if hasattr(one, "tasks") else
+                   plan_allocation_changes if hasattr(one, "allocations") else
+                   plan_changes if hasattr(one, "units") else plan_evaluation_changes)
+        return planner(one, workbook, problems)
+
+    changes = [change for one in (form, *getattr(form, "others", ())) for change in plan(one)]
+    if problems.has_errors():
+        print(f"✗ {name} → {_show_path(workbook)}：{len(problems.errors)} 个错误，填报工作簿没有修改", file=sys.stderr)
+        for problem in problems.errors:
+            print(f"  错误：{problem}", file=sys.stderr)
+        return 1
+    print(f"✓ {name}")
+    for one in (form, *getattr(form, "others", ())):
+        for line in summary_lines(one):
+            print(f"  {line}")
+    if not changes:
+        print(f"  {_show_path(workbook)} 中的数字与表格一致，没有修改")
+        return 0
+    kept = apply_changes(workbook, changes)
+    print(f"  修改了 {_show_path(workbook)} 中的 {len(changes)} 处：")
+    for change in changes:
+        print(f"    {change}")
+    print(f"  原来的版本保存为 {_show_path(kept)}")
+    for problem in problems.warnings:
+        print(f"  警告：{problem}")
+    print(f"下一步：xlreports build {_show_path(workbook)}")
     return 0
 
 
