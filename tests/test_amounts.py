@@ -2,7 +2,8 @@
 
 import pytest
 
-from xlreports.amounts import NotANumber, format_amount, parse_amount, parse_number
+from xlreports.amounts import NotANumber, parse_amount, parse_number
+from xlreports.numbers import show_amount as format_amount
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from xlreports.amounts import format_number
 from xlreports.notation import Value, comparable, parse_value
+from xlreports.numbers import exact_number as format_number
 
 # 预期值 and 实现值 of seed 004's 指标评分表, with what they mean.
 SEED_004 = [

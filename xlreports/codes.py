@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .contract import LEVEL1, LEVEL2
+from .names import compact
 
 
 class Level(NamedTuple):
@@ -29,11 +30,6 @@ _LEVEL1_BY_NAME.update({name.removesuffix("指标"): code for code, name in LEVE
 _LEVEL2_BY_NAME = {name: code for code, name in LEVEL2.items()}
 _LEVEL2_BY_NAME.update({name.removesuffix("指标"): code for code, name in LEVEL2.items()})
 _LEVEL2_BY_NAME.update({"满意度指标": "31", "满意度": "31", "服务对象满意度": "31"})
-
-
-def compact(text: str) -> str:
-    """``text`` in NFKC form without any white space: how names are compared."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 @lru_cache(maxsize=4096)

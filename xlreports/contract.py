@@ -8,9 +8,11 @@ Each column has an English ``key`` used by the code and the Chinese ``header`` u
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
+
+from .amounts import DEFAULT_UNIT
+from .names import compact
 
 Kind = Literal["text", "amount", "number"]
 
@@ -67,7 +69,7 @@ INFO_TITLE = "标题"
 INFO_CITY_UNIT = "地市承担单位"
 INFO_CITY_CONTENT = "地市支持内容"
 INFO_STATED_TOTAL = "合计(原表)"
-DEFAULT_AMOUNT_UNIT = "万元"
+DEFAULT_AMOUNT_UNIT = DEFAULT_UNIT
 
 INFO_KEYS = {
     INFO_FUND: "资金（专项）名称，例如 2021年度战略性产业集群产业链支撑资金",
@@ -272,15 +274,7 @@ TOTAL_ROW_NAMES = frozenset({"合计", "总计", "小计", "合  计"})
 
 # --- normalisation ------------------------------------------------------------------------------
 
-_SPACES = re.compile(r"\s+")
 _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
-
-
-def normalize_name(text: object) -> str:
-    """Canonical form of a sheet name or header: NFKC, no white space of any width."""
-    if text is None:
-        return ""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text)))
 
 
 def header_candidates(text: object) -> tuple[str, ...]:
@@ -289,20 +283,20 @@ def header_candidates(text: object) -> tuple[str, ...]:
     ``金额（万元）``, ``金额(万元)`` and ``金额`` are one header; ``合计(原表)`` keeps its bracket
     because it matches as written first.
     """
-    name = normalize_name(text)
+    name = compact(text)
     stripped = _TRAILING_BRACKET.sub("", name)
     return (name, stripped) if stripped and stripped != name else (name,)
 
 
 def header_unit(text: object) -> str | None:
     """The unit in a header's trailing brackets: ``工作量（家次）`` → ``家次``."""
-    match = re.search(r"\(([^()]*)\)$", normalize_name(text))
+    match = re.search(r"\(([^()]*)\)$", compact(text))
     return match.group(1) or None if match else None
 
 
 def sheet_spec(name: object) -> SheetSpec | None:
-    wanted = normalize_name(name)
+    wanted = compact(name)
     for spec in SHEETS:
-        if wanted in (normalize_name(n) for n in (spec.name, *spec.aliases)):
+        if wanted in (compact(n) for n in (spec.name, *spec.aliases)):
             return spec
     return None

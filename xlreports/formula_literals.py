@@ -17,7 +17,7 @@ import math
 import re
 from decimal import Decimal
 
-from .amounts import format_number
+from .numbers import exact_number, show_number
 
 # Excel refuses a string literal longer than 255 characters inside a formula.
 MAX_LITERAL = 255
@@ -63,7 +63,7 @@ def excel_number(value: float | int | Decimal) -> FormulaCode:
     number = float(value)
     if not math.isfinite(number):
         raise ValueError("数值为无穷大或不是数，不能写进公式")
-    text = format_number(number)
+    text = exact_number(number)
     return FormulaCode(f"({text})" if text.startswith("-") else text)
 
 
@@ -103,7 +103,7 @@ def _text(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float | Decimal):
-        return format_number(float(value)) if math.isfinite(float(value)) else str(value)
+        return show_number(value) if math.isfinite(float(value)) else str(value)
     return str(value)
 
 

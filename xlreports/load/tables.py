@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass, field
 
 from .. import contract
-from ..amounts import format_number
+from ..names import compact
+from ..numbers import show_number
 from ..problems import Problems
 from .workbook import RawSheet, RawWorkbook
 from .xlsx_parts import cell_name, column_letters
@@ -124,7 +125,7 @@ def read_key_values(book: RawWorkbook, spec: contract.SheetSpec, problems: Probl
         key = _text(raw.value(r, key_col), False)
         if key is None:
             continue
-        key = contract.normalize_name(key)
+        key = compact(key)
         value = raw.value(r, value_col)
         if (r, value_col) in raw.missing_results:
             problems.error(_MISSING_RESULT, sheet=raw.name, cell=cell_name(r, value_col),
@@ -143,7 +144,7 @@ def _header_lookup(spec: contract.SheetSpec) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for column in spec.columns:
         for name in column.names:
-            lookup.setdefault(contract.normalize_name(name), column.key)
+            lookup.setdefault(compact(name), column.key)
     return lookup
 
 
@@ -226,7 +227,7 @@ def _text(value: object, percent: bool) -> str | None:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
-        return format_number(value * 100) + "%" if percent else format_number(value)
+        return show_number(value * 100) + "%" if percent else show_number(value)
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date | dt.time):

@@ -12,6 +12,7 @@ from ..amounts import NotANumber, parse_number
 from ..compute.scoring import MISSED, PARTLY, REACHED
 from ..load.tables import Table
 from ..model import EvalGroup, EvalIndicator
+from ..names import compact
 from ..notation import comparable, parse_value, scales
 from ..problems import Problems
 from .eval_weights import show_weight
@@ -91,7 +92,7 @@ def _method(table: Table, indicator: EvalIndicator, row, cells, problems: Proble
     written = row["method"]
     target = indicator.target_value
     if written is not None:
-        method = METHODS.get(codes.compact(written))
+        method = METHODS.get(compact(written))
         if method is None:
             problems.error(f"评分方式「{written}」无法识别", sheet=sheet, cell=cells["method"], value=written,
                            expected=METHOD_NAMES)
@@ -218,7 +219,7 @@ def _band(table: Table, row, cells, problems: Problems) -> str | None:
     written = row["band"]
     if written is None:
         return None
-    text = codes.compact(written)
+    text = compact(written)
     if "未达成" in text or "未完成" in text:
         return MISSED
     if "部分" in text:
