@@ -1,0 +1,39 @@
+"""Headers of sent mail are made by email.headerregistry: a name or a subject from the workbook
+cannot add a header or a recipient (a real SMTP server on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from fixtures_mail import FUND, MailHandler, MailServer, address, make_mail_project, recipient_rows
+
+from xlreports.distribute.send import Runtime, SendOptions, send
+
+
+@pytest.mark.slow
+def test_names_and_subjects_from_the_workbook_stay_inside_their_headers(tmp_path):
+    rows = recipient_rows()
+    guangzhou = next(row for row in rows if row[1] == "广州市")
+    guangzhou[0] = "广州市工业和信息化局\r\nBcc: evil@evil.example"
+    guangzhou[2] = f'"广州工信 办公室" <{address("广州")}>'
+    guangzhou[3] = "抄送 Bcc <gz-cc@example.gov.cn>"
+    project = make_mail_project(tmp_path, rows)
+    handler = MailHandler()
+    with MailServer(handler) as server:
+        out, err = io.StringIO(), io.StringIO()
+        code = send(SendOptions(project.output_dir), Runtime(env=server.env(), out=out, err=err, cwd=project.root,
+                                                             prompt=None, sleep=lambda s: None))
+    assert code == 0, out.getvalue() + err.getvalue()
+    assert "evil@evil.example" not in handler.messages
+    (message,) = handler.parsed(address("广州"))
+    assert [str(a) for a in message["To"].addresses] == [f"广州工信 办公室 <{address('广州')}>"]
+    assert message["To"].addresses[0].display_name == "广州工信 办公室"
+    assert message["Cc"].addresses[0].display_name == "抄送 Bcc"
+    assert message["Bcc"] is None
+    raw = handler.messages[address("广州")][0]
+    header_block = raw.split(b"\r\n\r\n", 1)[0]
+    assert not any(line.lower().startswith(b"bcc") for line in header_block.split(b"\r\n"))
+    assert message["Subject"] == f"{FUND}（广州）"
+    assert len(handler.messages["gz-cc@example.gov.cn"]) == 1
+    assert message.get_body(("plain",)).get_content().startswith("广州市工业和信息化局")
