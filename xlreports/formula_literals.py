@@ -28,6 +28,11 @@ _NUMERIC = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _CELL = re.compile(r"\$?[A-Za-z]{1,3}\$?[0-9]{1,7}")
 
 
+def fits_formula(text: str) -> bool:
+    """Whether :func:`excel_string` can write ``text``: every character but NUL (Excel has no CHAR(0))."""
+    return "\x00" not in text
+
+
 class FormulaCode(str):
     """Formula text assembled by the program, safe to write into a formula as it is.
 
@@ -115,7 +120,7 @@ def _pieces(text: str) -> list[str]:
     for match in _CONTROL.finditer(text):
         pieces.extend(_literals(text[start:match.start()]))
         code = ord(match.group())
-        if code == 0:
+        if code == 0:  # validation refuses such text where it reaches a formula (fits_formula)
             raise ValueError("文字中有空字符（\\x00），不能写进公式")
         pieces.append(f"CHAR({code})")
         start = match.end()
