@@ -37,3 +37,28 @@ def test_names_and_subjects_from_the_workbook_stay_inside_their_headers(tmp_path
     assert message["Subject"] == f"{FUND}（广州）"
     assert len(handler.messages["gz-cc@example.gov.cn"]) == 1
     assert message.get_body(("plain",)).get_content().startswith("广州市工业和信息化局")
+
+
+def test_attachment_names_and_subjects_cannot_add_headers():
+    import hashlib
+    from email import policy
+    from email.parser import BytesParser
+
+    from xlreports.distribute.message import build_message, message_bytes
+    from xlreports.distribute.plan import Attachment, Delivery
+    from xlreports.distribute.texts import Texts
+    from xlreports.model import Recipient
+
+    names = ['a"\r\nBcc: evil@evil.example\r\n.xlsx', '广州"\nBcc: evil@evil.example.xlsx']
+    recipient = Recipient(unit="广州", emails=["gz@example.gov.cn"], names={"gz@example.gov.cn": '广州 "局"'})
+    attachments = [Attachment(f"地市/{n}", b"PK", hashlib.sha256(b"PK").hexdigest()) for n in names]
+    texts = Texts("主题 Bcc: evil@evil.example", "正文\n")  # texts.py has made it one line
+    raw = message_bytes(build_message(Delivery(recipient, attachments), texts, "s@example.gov.cn", "<i@example.gov.cn>"))
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    headers = [line for part in message.walk() for line in part]
+    assert "Bcc" not in headers and message["Bcc"] is None
+    assert [str(a.addr_spec) for a in message["To"].addresses] == ["gz@example.gov.cn"]
+    assert message["To"].addresses[0].display_name == '广州 "局"'
+    assert [p.get_filename() for p in message.iter_attachments()] == [
+        'a"__Bcc: evil@evil.example__.xlsx', '广州"_Bcc: evil@evil.example.xlsx']
+    assert message["Subject"] == "主题 Bcc: evil@evil.example"

@@ -10,6 +10,7 @@ and all of them are reported before anything is sent.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -22,6 +23,9 @@ CITY_FOLDER = "地市"
 SHEET = contract.RECIPIENTS
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 @dataclass(frozen=True)
 class Attachment:
     relpath: str          # relative to the output folder, with "/" (the ledger's name for it)
@@ -30,8 +34,8 @@ class Attachment:
 
     @property
     def name(self) -> str:
-        """The file name the recipient sees."""
-        return PurePosixPath(self.relpath).name
+        """The file name the recipient sees; a control character (a line break) becomes ``_``."""
+        return _CONTROL.sub("_", PurePosixPath(self.relpath).name)
 
     @property
     def size(self) -> int:
