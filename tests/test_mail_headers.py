@@ -62,3 +62,21 @@ def test_attachment_names_and_subjects_cannot_add_headers():
     assert [p.get_filename() for p in message.iter_attachments()] == [
         'a"__Bcc: evil@evil.example__.xlsx', '广州"_Bcc: evil@evil.example.xlsx']
     assert message["Subject"] == "主题 Bcc: evil@evil.example"
+
+
+@pytest.mark.slow
+def test_a_city_file_linked_to_outside_the_output_folder_is_a_located_error(tmp_path):
+    project = make_mail_project(tmp_path)
+    outside = tmp_path / "私人.xlsx"
+    outside.write_bytes(b"PK private")
+    project.city_file("广州").unlink()
+    project.city_file("广州").symlink_to(outside)
+    handler = MailHandler()
+    with MailServer(handler) as server:
+        out, err = io.StringIO(), io.StringIO()
+        code = send(SendOptions(project.output_dir), Runtime(env=server.env(), out=out, err=err, cwd=project.root,
+                                                             prompt=None, sleep=lambda s: None))
+    text = out.getvalue() + err.getvalue()
+    assert code == 1 and "意外错误" not in text
+    assert "收件人!B2：地市/广州.xlsx 是指向输出文件夹以外的链接，不会发送" in text
+    assert handler.accepted == 0
