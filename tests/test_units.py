@@ -153,3 +153,16 @@ def test_conversions_are_exact(value, unit, into, expected):
 def test_values_that_are_no_amount(value):
     with pytest.raises(NotANumber):
         parse_amount(value)
+
+
+def test_a_self_evaluation_field_may_name_its_unit(root, tmp_path):
+    """「自评信息」实际支出_本级（元） = 10,334,800: the same form as 1,033.48 万元 (seed 004)."""
+    sample = "2023年江门市工业发展管理经费绩效自评"
+    base = _build(root / "input" / f"{sample}.xlsx", tmp_path / "a")
+
+    def change(book):
+        for row in book["自评信息"].iter_rows():
+            if row[0].value == "实际支出_本级":
+                row[0].value, row[1].value = "实际支出_本级（元）", 10334800
+
+    _same_outputs(base, _build(_edit(root, tmp_path, sample, change), tmp_path / "b"))

@@ -120,7 +120,7 @@ def _send(args) -> int:
 
 
 def _inputs(paths: list[Path]) -> list[Path] | None:
-    from .build import find_inputs
+    from .build import INPUT_SUFFIXES, find_inputs
 
     if paths:
         return paths
@@ -128,11 +128,16 @@ def _inputs(paths: list[Path]) -> list[Path] | None:
         print(f"找不到 {DEFAULT_INPUT}/ 文件夹：请把填报工作簿放在 {DEFAULT_INPUT}/ 中，或在命令后写出文件路径。",
               file=sys.stderr)
         return None
-    found = find_inputs(DEFAULT_INPUT)
-    if not found:
-        print(f"{DEFAULT_INPUT}/ 中没有 .xlsx 工作簿（可以用 xlreports init 生成一个空白工作簿）。", file=sys.stderr)
+    listing = find_inputs(DEFAULT_INPUT)
+    for path, reason in listing.skipped:
+        print(f"跳过 {path}：{reason}")
+    if not listing.workbooks:
+        print(f"{DEFAULT_INPUT}/ 中没有工作簿（{'、'.join(INPUT_SUFFIXES)}；可以用 xlreports init 生成一个空白工作簿）。",
+              file=sys.stderr)
         return None
-    return found
+    names = "、".join(path.name for path in listing.workbooks)
+    print(f"{DEFAULT_INPUT}/ 中有 {len(listing.workbooks)} 个工作簿：{names}")
+    return listing.workbooks
 
 
 def _templates(args) -> Path | None:
@@ -212,6 +217,10 @@ def _import(args) -> int:
         return 1
     write_input_workbook(form, target)
     print(f"✓ {name}：导入 {len(form.projects)} 个项目（{len(form.units)} 个资金使用单位）、{form.indicator_count} 个指标")
+    from .importer.summary import summary_lines
+
+    for line in summary_lines(form):
+        print(f"  {line}")
     print(f"  已生成 {_show_path(target)}")
     for problem in problems.warnings:
         print(f"  警告：{problem}")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from .formula_literals import FormulaCode, cell_reference, excel_number, excel_string
 from .names import compact
-from .numbers import show_number
+from .numbers import exact_number, show_number
 
 GE, GT, EQ, LT, LE = "≥", ">", "=", "<", "≤"
 DIRECTIONS = {GE: "positive", GT: "positive", EQ: "exact", LT: "reverse", LE: "reverse"}
@@ -80,7 +80,7 @@ class Value:
         if self.number is None:
             return self.text if self.text else (self.words or "")
         comparator = "" if self.comparator == EQ else self.comparator
-        return f"{comparator}{show_number(self.number)}{self.unit}"
+        return f"{comparator}{exact_number(self.number)}{self.unit}"
 
     def excel_number(self, cell: str, scale: float = 1.0) -> FormulaCode:
         """An Excel expression reading this value's number back from ``cell``, which shows its text.

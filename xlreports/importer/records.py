@@ -35,12 +35,15 @@ class SourceRow:
     line: int                      # 1-based line of the text, or row of the sheet
     sheet: str | None = None       # the sheet of an .xlsx source; None for text
     letters: dict[str, str] = field(default_factory=dict)  # column key → letter (.xlsx)
+    label: str | None = None       # where a grid layout read the row ("第3行", "B7")
 
     def get(self, key: str) -> object:
         return self.cells.get(key)
 
     def where(self, key: str | None = None) -> tuple[str | None, str]:
         """(sheet, cell) for a :class:`~xlreports.problems.Problem`: ``G12`` or ``第12行``."""
+        if self.label is not None:
+            return self.sheet, self.label
         if self.sheet is None:
             return None, f"第{self.line}行"
         letter = self.letters.get(key or NAME) or self.letters.get(NAME, "A")
@@ -77,6 +80,11 @@ class ImportedProject:
     indicator_text: str | None
     row: SourceRow
     indicators: list[ImportedIndicator] = field(default_factory=list)
+    amount: float | None = None        # 资金需求, when the form states it on its own
+    amount_note: str | None = None
+    fund: str | None = None
+    content: str | None = None
+    basis: str | None = None
 
     @property
     def sources_total(self) -> float | None:
@@ -86,6 +94,8 @@ class ImportedProject:
     @property
     def total(self) -> float | None:
         """What the project adds to its unit: its sources, or its stated 总计 when it has none."""
+        if self.amount is not None:
+            return self.amount
         return self.sources_total if self.sources_total is not None else self.stated_total
 
 
@@ -105,6 +115,8 @@ class ImportedForm:
     stated_total: float | None     # the 合计 row as written
     projects: list[ImportedProject]
     units: list[ImportedUnit]
+    info: dict[str, str] = field(default_factory=dict)       # more 「文件信息」 (附件号, 资金名称, 标题)
+    reports: list[str] = field(default_factory=list)         # what was read, per form, for the user
 
     @property
     def indicator_count(self) -> int:

@@ -15,6 +15,7 @@ from .records import ImportedForm
 
 PROJECT_COLUMNS = ("name", "unit", "appropriation", "special_account", "other_funds", "stated_total",
                    "unit_stated_total", "overview")
+OPTIONAL_COLUMNS = ("fund", "amount", "amount_note", "content", "basis")  # written when a project has them
 INDICATOR_COLUMNS = ("project", "level1", "level2", "name", "cycle_value", "value")
 WIDTHS = {"name": 36, "unit": 30, "overview": 60, "project": 36, "level1": 12, "level2": 14, "cycle_value": 30,
           "value": 30}
@@ -55,7 +56,7 @@ def _write(form: ImportedForm, path: Path) -> None:
 def _info(sheet, form: ImportedForm, formats) -> None:
     sheet.write_row(0, 0, ["字段", "值"], formats["header"])
     rows = [(contract.INFO_DEPARTMENT, form.department), (contract.INFO_UNIT, form.amount_unit),
-            (contract.INFO_STATED_TOTAL, form.stated_total)]
+            (contract.INFO_STATED_TOTAL, form.stated_total), *form.info.items()]
     for row, (key, value) in enumerate(((k, v) for k, v in rows if v is not None), start=1):
         sheet.write_string(row, 0, key)
         _write_value(sheet, row, 1, value, formats)
@@ -65,14 +66,16 @@ def _info(sheet, form: ImportedForm, formats) -> None:
 
 def _projects(sheet, form: ImportedForm, formats) -> None:
     spec = contract.PROJECT_SHEET
-    _header(sheet, [spec.column(key).header for key in PROJECT_COLUMNS], PROJECT_COLUMNS, formats)
+    optional = tuple(key for key in OPTIONAL_COLUMNS if any(getattr(p, key) is not None for p in form.projects))
+    columns = PROJECT_COLUMNS + optional
+    _header(sheet, [spec.column(key).header for key in columns], columns, formats)
     stated_by_unit = {unit.name: unit.stated_total for unit in form.units}
     for row, project in enumerate(form.projects, start=1):
         values = {"name": project.name, "unit": project.unit, "appropriation": project.appropriation,
                   "special_account": project.special_account, "other_funds": project.other_funds,
                   "stated_total": project.stated_total, "unit_stated_total": stated_by_unit.get(project.unit),
-                  "overview": project.overview}
-        for col, key in enumerate(PROJECT_COLUMNS):
+                  "overview": project.overview, **{key: getattr(project, key) for key in optional}}
+        for col, key in enumerate(columns):
             _write_value(sheet, row, col, values[key], formats)
 
 

@@ -17,6 +17,7 @@ from ..names import compact
 from ..notation import comparable, parse_value, scales
 from ..problems import Problems
 from .eval_weights import show_weight
+from .suggest import level_typo
 
 QUANTITATIVE, REVERSE, QUALITATIVE, SPENDING, MANUAL = "定量", "定量反向", "定性", "支出率", "手工"
 METHODS = {
@@ -37,9 +38,11 @@ def validate_eval_indicators(table: Table, problems: Problems) -> tuple[list[Eva
     declared: list[tuple[float | None, float | None]] = []
     columns = {key: table.get(key) for key in _KEYS}
     previous: EvalIndicator | None = None
+    reported: set[tuple[str, str]] = set()
     for i in range(len(table)):
         row = {key: values[i] for key, values in columns.items()}
         cells = {key: table.cell(key, i) for key in _KEYS}
+        _level_typos(table, row, cells, reported, problems)
         indicator = _indicator(table, row, cells, previous, problems)
         if indicator is None:
             continue
@@ -51,6 +54,17 @@ def validate_eval_indicators(table: Table, problems: Problems) -> tuple[list[Eva
         declared.append(weights)
         previous = indicator
     return indicators, _groups(table, indicators, declared, problems)
+
+
+def _level_typos(table: Table, row, cells, reported: set[tuple[str, str]], problems: Problems) -> None:
+    """A 一级/二级 name one edit from a standard one is an error, once per name (merged names repeat)."""
+    for level, key in ((1, "level1"), (2, "level2")):
+        written = row[key]
+        if written is None or (key, written) in reported:
+            continue
+        reported.add((key, written))
+        if typo := level_typo(level, written):
+            problems.error(typo, sheet=table.sheet, cell=cells[key])
 
 
 def _indicator(table, row, cells, previous, problems) -> EvalIndicator | None:

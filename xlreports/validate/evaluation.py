@@ -12,7 +12,7 @@ import unicodedata
 from .. import contract
 from ..amounts import UNIT_CHOICES, NotANumber, canonical_unit, parse_amount
 from ..formula_literals import fits_formula
-from ..load.tables import KeyValues, Table
+from ..load.tables import KeyValues, Table, merged_number_message
 from ..model import Evaluation, GradeBand, Info
 from ..names import compact
 from ..numbers import show_number
@@ -77,14 +77,23 @@ def canonical_key(key: str) -> str:
 
 
 def _info(sheet: KeyValues, default_unit: str, problems: Problems) -> Evaluation:
-    values = {canonical_key(k): v for k, v in sheet.values.items()}
-    cells = {canonical_key(k): c for k, c in sheet.cells.items()}
+    values, cells, key_units, merged = {}, {}, {}, {}
+    for written, value in sheet.values.items():
+        key, key_unit = _key_and_unit(written)
+        values[key], cells[key] = value, sheet.cells.get(written)
+        if key_unit:
+            key_units[key] = key_unit
+        if written in sheet.merged:
+            merged[key] = sheet.merged[written]
     unit = _unit(values.get(contract.INFO_UNIT), default_unit, sheet.sheet, cells, problems)
     info = Info()
     for key, value in values.items():
-        if key in AMOUNT_KEYS:
+        if key in AMOUNT_KEYS and key in merged:
+            problems.error(merged_number_message(key, "多个字段", True, "每个字段"), sheet=sheet.sheet, cell=merged[key],
+                           value=value)
+        elif key in AMOUNT_KEYS:
             try:
-                info[key] = parse_amount(value, unit)
+                info[key] = parse_amount(value, key_units.get(key, unit), into=unit)
             except NotANumber as error:
                 problems.error(f"「{key}」{error.reason or '不是数字'}", sheet=sheet.sheet, cell=cells.get(key), value=value,
                                expected=f"金额（{unit}），例如 1033.48")
@@ -103,6 +112,19 @@ def _info(sheet: KeyValues, default_unit: str, problems: Problems) -> Evaluation
         budget=info.get("预算计划安排"), cut=info.get("预算调减"), spent_local=info.get("实际支出_本级"),
         spent_transfer=info.get("实际支出_转移支付"), pending=info.get("待支付金额"),
     )
+
+
+def _key_and_unit(written: str) -> tuple[str, str | None]:
+    """``预算计划安排（元）`` → ``("预算计划安排", "元")``: a field may name the unit of its amount."""
+    key = canonical_key(written)
+    if key in AMOUNT_KEYS:
+        return key, None
+    unit = contract.header_unit(written)
+    if unit and canonical_unit(unit):
+        bare = canonical_key(contract.header_candidates(written)[-1])
+        if bare in AMOUNT_KEYS:
+            return bare, canonical_unit(unit)
+    return key, None
 
 
 def _unit(written, default: str, sheet: str, cells, problems: Problems) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import contract
 from ..amounts import UNIT_CHOICES, NotANumber, canonical_unit, parse_amount
-from ..load.tables import KeyValues
+from ..load.tables import KeyValues, merged_number_message
 from ..model import Info
 from ..numbers import show_number
 from ..problems import Problems
@@ -38,6 +38,11 @@ def _stated_total(info: Info, sheet: KeyValues, problems: Problems) -> None:
     if info.get(key) is None:
         return
     unit = info[contract.INFO_UNIT]
+    if key in sheet.merged:
+        problems.error(merged_number_message(key, "多个字段", True, "每个字段"), sheet=sheet.sheet, cell=sheet.merged[key],
+                       value=info.get(key))
+        info[key] = None
+        return
     try:
         info[key] = parse_amount(info.get(key), unit)
     except NotANumber as error:
