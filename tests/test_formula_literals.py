@@ -122,6 +122,11 @@ def test_quotes_unpaired_between_tags_are_refused():
         compile_formula('="{% if x %}{{ y }}{% endif %}"')
 
 
+def test_no_filter_blocks_in_formulas():
+    with pytest.raises(ExpressionError, match="filter"):
+        compile_formula("""={% filter replace('"', '') %}{{ x }}{% endfilter %}""")
+
+
 def test_no_include_in_formulas():
     render = compile_formula('={% include "自评完成情况.j2" %}')
     with pytest.raises(ExpressionError):

@@ -8,8 +8,9 @@ made by the program (``i.target_value.excel_number('G14')``) is written as code.
 A ``{{ }}`` the template writes between its own quotes (``"{{ g.name }}"``) is found when the
 template is read and goes through :func:`~xlreports.formula_literals.string_content` instead (its
 quotes doubled).  For that to be decidable, the template's quotes must be paired between any two
-``{% %}`` tags; a template where they are not is refused.  ``{% include %}`` is not available in
-formulas (an included text would escape this reading).
+``{% %}`` tags; a template where they are not is refused.  ``{% include %}`` (an included text
+would escape this reading) and ``{% filter %}`` (its output is not finalized) are not available in
+formulas.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def compile_formula(source: str, env: SandboxedEnvironment | None = None) -> Eva
 
 def _escape_in_strings(tree: nodes.Template, source: str) -> None:
     """Route each ``{{ }}`` inside the template's own string literal through string_content."""
+    if next(tree.find_all(nodes.FilterBlock), None) is not None:  # its output would skip the escape
+        raise ExpressionError(f"公式「{source}」中不能使用 {{% filter %}}")
     for output in tree.find_all(nodes.Output):
         inside = False
         for k, child in enumerate(output.nodes):
