@@ -220,9 +220,12 @@ def _number(table: Table, row, cells, key: str, header: str, problems: Problems)
 def _weight(table: Table, row, cells, key: str, header: str, problems: Problems) -> float | None:
     """A weight in %: 0–100 (the weights of a table add up to 100)."""
     weight = _number(table, row, cells, key, header, problems)
-    if weight is not None and not 0 <= weight <= 100:
-        problems.error(f"「{header}」应在 0–100 之间" if weight >= 0 else f"「{header}」不能是负数", sheet=table.sheet,
-                       cell=cells[key], value=row[key], expected="权重（%），例如 2.22")
+    if weight is not None and weight < 0:
+        problems.error(f"「{header}」不能是负数", sheet=table.sheet, cell=cells[key], value=row[key])
+        return None
+    if weight is not None and weight > 100:
+        problems.error(f"「{header}」应在 0–100 之间", sheet=table.sheet, cell=cells[key], value=row[key],
+                       expected="权重（%），例如 2.22")
         return None
     return weight
 
