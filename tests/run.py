@@ -20,8 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APT_PACKAGES = [
     "libreoffice-calc-nogui",
-    "python3-uno",  # tests/office_edit.py edits a form in LibreOffice through UNO, as staff would
+    "python3-uno",  # tests/lo_edit.py changes cells in Calc through UNO, as an officer would
     "fonts-wqy-zenhei",
+    "poppler-utils",      # pdftotext, pdffonts, pdftoppm: the PDF tests read every page
+    "chromium",           # the drop page's tests drive a real browser
+    "chromium-driver",
 ]
 
 

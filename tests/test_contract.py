@@ -35,3 +35,9 @@ def test_indicator_codes():
     assert codes.level2("过程管理指标") is None
     assert codes.split_code("22-社会效益") == ("22", "社会效益")
     assert codes.level1_of_level2("21") == ("2", "效益指标")
+
+
+def test_compact_is_idempotent():
+    """「E¯」: NFKC gives E, a space and a combining macron; without the space it composes to Ē."""
+    assert compact("0E¯") == compact(compact("0E¯")) == "0Ē"
+    assert compact(" 资金需求 （万元） ") == "资金需求(万元)"

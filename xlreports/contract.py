@@ -25,10 +25,18 @@ class Column:
     kind: Kind = "text"
     aliases: tuple[str, ...] = ()
     doc: str = ""
+    # One row's own value (a number, or a quantity kept as text) may not be merged over several rows:
+    # the merge would copy it to each.  None: numbers are per row, text labels a group.
+    per_row: bool | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.header, *self.aliases)
+
+    @property
+    def refuses_merge(self) -> bool:
+        """A merge of this column over several rows is an error (a number), not a group label."""
+        return self.kind != "text" if self.per_row is None else self.per_row
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,7 @@ PROJECT_SHEET = SheetSpec(
         Column("overview", "总体绩效目标", aliases=("绩效目标",), doc="总体绩效目标（概述），可以换行"),
         Column("stated_total", "合计(原表)", kind="amount", doc="原始文件中写明的合计，用于核对"),
         Column("parent", "所属项目", doc="所属的上级项目（可选）：经费安排表列出明细，绩效目标表按上级项目填写"),
-        Column("unit_stated_total", "单位合计(原表)", kind="amount",
+        Column("unit_stated_total", "单位合计(原表)", kind="amount", per_row=False,
                doc="原始文件中写明的该资金使用单位的金额（同一单位的各行相同），用于核对该单位各项目之和"),
     ),
     doc="项目：每行一个项目。",
@@ -152,7 +160,7 @@ CITY_TASK_SHEET = SheetSpec(
         Column("nature", "任务性质", doc="任务性质，例如 约束性任务"),
         Column("method", "实施方式", doc="实施方式，例如 工作经费"),
         Column("standard", "实施标准", doc="实施标准"),
-        Column("workload", "工作量", doc="工作量，例如 5500"),
+        Column("workload", "工作量", per_row=True, doc="工作量，例如 5500"),
         Column("deadline", "完成时限", doc="完成时限"),
     ),
     doc="地市任务：每行一个地市的一项工作任务。",
@@ -213,15 +221,15 @@ EVAL_INDICATOR_SHEET = SheetSpec(
     EVAL_INDICATORS,
     (
         Column("level1", "一级指标", required=True, doc="一级指标名称"),
-        Column("level1_weight", "一级权重", kind="number", doc="一级指标权重（%），在该组第一行填写"),
+        Column("level1_weight", "一级权重", kind="number", per_row=False, doc="一级指标权重（%），在该组第一行填写"),
         Column("level2", "二级指标", required=True, doc="二级指标名称"),
-        Column("level2_weight", "二级权重", kind="number", doc="二级指标权重（%），在该组第一行填写"),
+        Column("level2_weight", "二级权重", kind="number", per_row=False, doc="二级指标权重（%），在该组第一行填写"),
         Column("name", "三级指标", required=True, doc="三级指标名称"),
         Column("weight", "权重", required=True, kind="number", doc="三级指标权重（%）"),
         Column("target", "预期值", doc="评价年度预期值，按原样填写"),
         Column("actual", "实现值", doc="评价年度实现值，按原样填写"),
         Column("method", "评分方式", doc="定量 / 定量反向 / 定性 / 支出率 / 手工"),
-        Column("ratio", "完成比例", doc="定性指标的完成比例（0–100，可以写成 85 或 85%）"),
+        Column("ratio", "完成比例", per_row=True, doc="定性指标的完成比例（0–100，可以写成 85 或 85%）"),
         Column("band", "完成档次", doc="定性指标（可选）：达成 / 部分达成 / 未达成；完成比例须在该档次的范围内"),
         Column("score", "自评分数", kind="number", doc="仅评分方式为“手工”时填写"),
         Column("reason", "未达标原因", aliases=("未达标原因分析",), doc="未达标原因分析"),

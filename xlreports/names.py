@@ -17,4 +17,7 @@ def compact(text: object) -> str:
     """``text`` in NFKC form without any white space; ``None`` is the empty name."""
     if text is None:
         return ""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text)))
+    name = _SPACES.sub("", unicodedata.normalize("NFKC", str(text)))
+    # NFKC may leave a space before a combining mark (¯ → " ̄"); once the space is gone, compose again
+    # so that compact(compact(x)) == compact(x).
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)

@@ -47,6 +47,17 @@ def import_form(source: Path, problems: Problems) -> ImportedForm | None:
         if form is not None and outcome.projects:
             problems.error("同一个文件中既有项目支出绩效目标表，又有单个项目的绩效目标表", expected="分别导入")
         return form
+    forms = [f for f in (outcome.allocation, outcome.tasks, outcome.cities) if f is not None]
+    if forms:  # a city's own file holds several of these forms, one sheet each
+        primary = forms[0]
+        primary.reports = list(outcome.descriptions) + list(outcome.notes)
+        primary.others = forms[1:]
+        return primary
+    if outcome.evaluation is not None:
+        outcome.evaluation.reports = list(outcome.descriptions) + list(outcome.notes)
+        if outcome.projects:
+            problems.error("同一个文件中既有自评表，又有绩效目标表", expected="分别导入")
+        return outcome.evaluation
     if not outcome.descriptions and not problems.has_errors():
         from .recognise import LOOKED_FOR
 

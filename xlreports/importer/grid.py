@@ -62,3 +62,9 @@ class Grid:
     def is_text(self) -> bool:
         return self.kind == "text"
 
+
+
+def only_titles_above(grid: Grid, index: int) -> bool:
+    """Whether every row above ``index`` is blank or a single cell (a title, 附件号, 单位), not table rows
+    another layout should read: a layout claims a grid only from its header down."""
+    return all(len(row.filled()) <= 1 for row in grid.rows[:index])

@@ -36,17 +36,19 @@ def decode(data: bytes) -> str | None:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 return None
-    if len(data) >= 4 and data[1::2].count(0) > len(data) // 4:  # UTF-16 LE without BOM
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if len(data) % 2 == 0 and (b"\t\x00" in data or b"\n\x00" in data):  # UTF-16 LE without BOM
         try:
             return data.decode("utf-16-le")
         except UnicodeDecodeError:
             pass
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
 
 
 def read_text_grid(path: Path, problems: Problems) -> Grid | None:

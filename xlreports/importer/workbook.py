@@ -22,11 +22,32 @@ AMOUNT_FORMAT = "#,##0.00"
 
 
 def write_input_workbook(form: ImportedForm, path: Path) -> None:
-    """Write ``path`` (all or nothing; :class:`~xlreports.write.FileError` says why not)."""
+    from .records import EvaluationForm
+
+    if hasattr(form, "tasks"):
+        replace_with(path, lambda temporary: _write_tasks(form, temporary))
+        return
+    if hasattr(form, "allocations"):
+        replace_with(path, lambda temporary: _write_allocations(form, temporary))
+        return
+    if isinstance(form, EvaluationForm):
+        from .workbook_eval import write_evaluation_workbook
+
+        write_evaluation_workbook(form, path)
+        return
+    replace_with(path, lambda temporary: _write(form, temporary))
+
+
+def replace_with(path: Path, write) -> None:
+    """The one place import writes a file: ``write(temporary)``, then renamed over ``path``.
+
+    Through :class:`~xlreports.write.files.FileSet`, as every file xlreports writes: a target that
+    cannot be replaced, or a failed write, is a :class:`~xlreports.write.FileError` in Chinese.
+    """
     from ..write.files import FileSet
 
     with FileSet(path.parent) as files:
-        files.write(path, lambda temporary: _write(form, temporary))
+        files.write(path, write)
 
 
 def _write(form: ImportedForm, path: Path) -> None:
@@ -103,3 +124,49 @@ def _write_value(sheet, row: int, col: int, value, formats) -> None:
         sheet.write_number(row, col, value, formats["amount"])
     else:
         sheet.write_string(row, col, str(value))
+
+
+def _write_allocations(form, path: Path) -> None:
+    import xlsxwriter  # deferred: only writing needs it
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                           "strings_to_urls": False})
+    try:
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        info = book.add_worksheet(contract.INFO)
+        info.write_row(0, 0, ["字段", "值"], header)
+        info.write_row(1, 0, [contract.INFO_UNIT, form.amount_unit])
+        sheet = book.add_worksheet(contract.ALLOCATIONS)
+        spec = contract.ALLOCATION_SHEET
+        sheet.write_row(0, 0, [spec.column(k).header for k in ("city", "direction", "amount")], header)
+        rows = [("合计", direction, amount) for direction, amount in form.stated.items()]
+        rows += [(city, direction, amount) for city, direction, amount, _ in form.allocations]
+        for row, (city, direction, amount) in enumerate(rows, start=1):
+            sheet.write_string(row, 0, city)
+            sheet.write_string(row, 1, direction)
+            sheet.write_number(row, 2, amount)
+        sheet.set_column(0, 1, 30)
+    finally:
+        book.close()
+
+
+def _write_tasks(form, path: Path) -> None:
+    import xlsxwriter  # deferred: only writing needs it
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                           "strings_to_urls": False})
+    try:
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        sheet = book.add_worksheet(contract.CITY_TASKS)
+        keys = [column.key for column in contract.CITY_TASK_SHEET.columns]
+        sheet.write_row(0, 0, [column.header for column in contract.CITY_TASK_SHEET.columns], header)
+        for row, task in enumerate(form.tasks, start=1):
+            for col, key in enumerate(keys):
+                value = task.get(key)
+                if isinstance(value, int | float):
+                    sheet.write_number(row, col, value)
+                elif value:
+                    sheet.write_string(row, col, str(value))
+        sheet.set_column(0, len(keys) - 1, 18)
+    finally:
+        book.close()

@@ -22,20 +22,6 @@ from .xlsx_parts import MAX_CELL_TEXT, cell_name, column_letters
 HEADER_SEARCH_ROWS = 20
 NEAR_CELL_LIMIT = MAX_CELL_TEXT - 1000  # a text this long is named: a template's own words may push it over
 
-# Numbers that belong to a group of rows, written once for it: merging them over the group is how
-# the source documents write them, so a merge there applies to every row, like merged text.
-GROUP_NUMBERS = frozenset({
-    (contract.PROJECTS, "unit_stated_total"),
-    (contract.EVAL_INDICATORS, "level1_weight"),
-    (contract.EVAL_INDICATORS, "level2_weight"),
-})
-# Text columns that hold one row's own quantity: merging them over several rows is refused as for numbers.
-PER_ROW_QUANTITIES = frozenset({
-    (contract.CITY_TASKS, "workload"),
-    (contract.EVAL_INDICATORS, "ratio"),
-})
-
-
 @dataclass
 class Table:
     """The data rows of one sheet, column by column, keyed by the contract's English keys."""
@@ -169,9 +155,7 @@ def merged_number_message(header: str, span: str, amount: bool, each: str = "每
 
 
 def _per_row_number(spec: contract.SheetSpec, key: str) -> bool:
-    if (spec.name, key) in GROUP_NUMBERS:
-        return False
-    return spec.column(key).kind != "text" or (spec.name, key) in PER_ROW_QUANTITIES
+    return spec.column(key).refuses_merge
 
 
 def _refuse_merged_numbers(raw: RawSheet, mapping: dict[str, int], data_rows: list[int], problems: Problems) -> None:

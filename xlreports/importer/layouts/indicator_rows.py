@@ -84,7 +84,7 @@ def read(grid: Grid, outcome: Outcome) -> None:
         outcome.note(f"{weights} 个指标的权重未导入（「指标」工作表没有权重列；自评时填在「自评指标」）")
     if department:
         outcome.info.setdefault(contract.INFO_DEPARTMENT, department)
-    outcome.describe(f"{grid.name} {grid.rows[header].where}：{LAYOUT}")
+    outcome.describe(f"{grid.rows[header].where}：{LAYOUT}")
 
 
 def _values(grid: Grid, cells: list[Cell], keys: list[str | None], split: int) -> dict[str, Cell] | None:

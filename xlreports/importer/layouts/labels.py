@@ -40,7 +40,7 @@ INDICATOR_COLUMNS = {
     "项目周期指标值": "cycle_value", "实施周期指标值": "cycle_value", "中期指标值": "cycle_value",
     "绩效标准": "standard", "指标值确定依据": "standard",
 }
-INDICATOR_LABELS = {"绩效指标", "本年度绩效指标", "年度绩效指标", "绩效指标表"}
+INDICATOR_LABELS = {"绩效指标", "本年度绩效指标", "年度绩效指标", "绩效指标表", "绩效目标"}
 
 _TRAILING_NOTE = re.compile(r"\((?:万元|元|亿元|概述|选填|必填)\)$")
 

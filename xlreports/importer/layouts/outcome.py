@@ -25,6 +25,11 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     descriptions: list[str] = field(default_factory=list)
     stated_total: float | None = None
+    evaluation: object = None      # an EvaluationForm, when a self-evaluation form was read
+    allocation: object = None      # an AllocationForm, when a 经费分配表 was read
+    cities: object = None          # a CityTargetForm, when a 地市绩效目标表 was read
+    tasks: object = None           # a TaskForm, when a 政策任务安排表 was read
+    without_indicators: bool = False  # the form read shows no indicators (经费安排表)
 
     def set_unit(self, unit: str | None) -> None:
         if unit is None:
@@ -38,10 +43,10 @@ class Outcome:
         self.projects.append(project)
 
     def note(self, text: str) -> None:
-        self.notes.append(text)
+        self.notes.append(f"未导入：{text}")
 
     def describe(self, text: str) -> None:
-        self.descriptions.append(text)
+        self.descriptions.append(f"识别为：{text}")
 
     def stop(self, row: Row, message: str, forms_read: int, last: str | None = None) -> None:
         """Reading stopped at ``row``: say where, why, and what had been recognised up to there."""

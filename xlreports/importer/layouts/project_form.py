@@ -91,7 +91,7 @@ def read(grid: Grid, outcome: Outcome) -> None:
         _finish(form, department, outcome)
     if problems.has_errors():
         return
-    outcome.describe(f"{grid.name}：{LAYOUT}")
+    outcome.describe(f"{forms[0].start.where} 起 {len(forms)} 张{LAYOUT}")
 
 
 def _cells(row: Row) -> list[Cell]:

@@ -57,7 +57,7 @@ def source_table(grid: Grid, outcome: Outcome) -> SourceTable:
             letters = {key: column_letters(col) for key, col in mapping.items()}
             table_rows.append(SourceRow(values, int(row.label) if row.label.isdigit() else 0, row.sheet, letters,
                                         label=None if row.label.isdigit() else row.label))
-    outcome.describe(f"{grid.name} {grid.rows[header].where}：{LAYOUT}")
+    outcome.describe(f"{grid.rows[header].where}：{LAYOUT}")
     columns = tuple(sorted(mapping, key=mapping.get))
     return SourceTable(grid.source, department, outcome.unit, table_rows, columns)
 
