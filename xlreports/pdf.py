@@ -98,18 +98,18 @@ def _run(soffice: str, profile: Path, outdir: Path, files: list[Path]) -> None:
 
 
 def _place(made: list[Path], forms: list[Path]) -> list[Path]:
-    """Move every PDF beside its form: first each under a temporary name, then all renamed."""
+    """Move every PDF beside its form, all together or none (:class:`~xlreports.write.files.FileSet`)."""
+    from .write.files import FileError, FileSet
+
     targets = [pdf_path(form) for form in forms]
-    temporaries = [target.with_name(f".{target.name}.{os.getpid()}.tmp") for target in targets]
+    if not targets:
+        return targets
     try:
-        for pdf, temporary in zip(made, temporaries, strict=True):
-            shutil.copyfile(pdf, temporary)
-        for temporary, target in zip(temporaries, targets, strict=True):
-            os.replace(temporary, target)
-    except OSError as exc:
-        for temporary in temporaries:
-            temporary.unlink(missing_ok=True)
-        raise PdfError(f"无法写入 PDF 文件：{exc.strerror or exc}（{exc.filename}）") from exc
+        with FileSet(Path(os.path.commonpath([target.parent for target in targets]))) as files:
+            for pdf, target in zip(made, targets, strict=True):
+                files.write(target, lambda temporary, pdf=pdf: shutil.copyfile(pdf, temporary))
+    except FileError as exc:
+        raise PdfError(f"无法写入 PDF 文件：{exc}（表格文件已生成）") from None
     return targets
 
 

@@ -11,7 +11,6 @@ are ignored.  Ctrl-C stops it.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 import time
 import zipfile
@@ -165,10 +164,12 @@ def _write_result(workbook: Path, report, base: Path, pdf_note: str | None) -> N
         if pdf_note:
             lines.append(f"PDF：{pdf_note}")
     lines += [f"  警告：{problem}" for problem in report.problems.warnings]
+    from .write.files import FileSet
+
     target = result_path(workbook)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    temporary.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")  # with a BOM: Notepad reads it as UTF-8
-    os.replace(temporary, target)
+    text = "\n".join(lines) + "\n"
+    with FileSet(target.parent) as files:  # with a BOM: Notepad reads it as UTF-8
+        files.write(target, lambda temporary: temporary.write_text(text, encoding="utf-8-sig"))
 
 
 def _relative(path: Path, base: Path) -> str:

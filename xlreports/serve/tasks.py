@@ -226,7 +226,7 @@ class _ledger:
 
     def keep(self) -> None:
         if self.here.is_file():
-            self.kept.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.kept.with_name(f".{self.kept.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            shutil.copyfile(self.here, temporary)
-            os.replace(temporary, self.kept)
+            from ..write.files import FileSet
+
+            with FileSet(self.kept.parent) as files:
+                files.write(self.kept, lambda temporary: shutil.copyfile(self.here, temporary))
