@@ -103,8 +103,8 @@ def blank_workbook(session: Session) -> Path:
 
 def import_existing(session: Session, upload: Path, shown: str) -> dict:
     """``xlreports import`` on an uploaded form; the result as the page shows it."""
-    from ..cli import _file_stem
     from ..importer import import_form, write_input_workbook
+    from ..paths import safe_file_name
     from ..problems import Problems
 
     problems = Problems()
@@ -113,7 +113,7 @@ def import_existing(session: Session, upload: Path, shown: str) -> dict:
               "warnings": [problem_dict(p) for p in problems.warnings], "download": None, "summary": ""}
     if form is None or problems.has_errors():
         return result
-    name = f"{_file_stem(form.department or Path(shown).stem)}.xlsx"
+    name = f"{safe_file_name(form.department or Path(shown).stem, '导入')}.xlsx"
     target = session.new_folder("imported") / name
     write_input_workbook(form, target)
     result["download"] = session.add_download(target, name)
