@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .expressions import Evaluator
 from .formulas import Formula, Ref
-from .markup import Command
 from .sheet import Page
 from .styles import Style
+
+if TYPE_CHECKING:
+    from .commands import BlockCommand
+    from .markup import Command
 
 Area = tuple[int, int, int, int]  # first row, first col, last row, last col (1-based, inclusive)
 
@@ -51,6 +54,9 @@ class MergeRule:
     parent: int | None
     horizontal: bool = False
     cols: tuple[int, ...] = ()
+    name: str | None = None     # other rules stay within this one's groups by naming it
+    within: str | None = None   # the name of the rule whose groups this one does not cross
+    legacy_parent: int | None = None  # the old address form, ``parent="B"``
 
 
 @dataclass(eq=False)
@@ -62,6 +68,7 @@ class ColumnBlock:
     items: Evaluator
     var: str
     where: str
+    legacy: str | None = None  # the old ``lastCell`` that ended it, if any
 
 
 @dataclass
@@ -88,6 +95,9 @@ class Block:
     parent: Block | None = None
     children: list[Block] = field(default_factory=list)
     where: str = ""
+    command: BlockCommand | None = None  # what decides its iterations
+    label: str | None = None   # the name an ``xl:end(if="…")`` closes it by
+    legacy: str | None = None  # the old ``lastCell`` that ended it, if any
 
     @property
     def depth(self) -> int:
@@ -127,6 +137,9 @@ class TemplateSheet:
     show_gridlines: bool = True
     col_blocks: list[ColumnBlock] = field(default_factory=list)
     repeat: SheetRepeat | None = None
+    output: bool = True  # written into the output (else an instructions sheet, kept out)
+    refs: dict[str, str] = field(default_factory=dict)  # xl:ref names -> template cell ("F14")
+    extras: Any = None  # officer's additions carried over as they are (pictures, conditional formats …)
 
     def chain(self, row: int) -> list[Block]:
         """The blocks enclosing ``row``, outermost first (the root excluded)."""
