@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from ..load.xlsx_parts import first_sheet_note
-from ..problems import TemplateError
+from ..problems import Problems, TemplateError
 from ..render import Template, load_template
 from ..render.expressions import ExpressionError, compile_text, compile_value
 from ..render.markup import Command, parse_note
@@ -25,6 +24,7 @@ class Form:
     file: str | None
     split: str | None
     order: float = 1000.0
+    cell: str = "A1"  # where its xl:form note stands, for messages
 
     @property
     def template(self) -> Template:
@@ -38,7 +38,7 @@ class Form:
         try:
             return bool(compile_value(self.when)(dict(context)))
         except ExpressionError as exc:
-            raise TemplateError(f"xl:form 的 when 出错：{exc}", template=self.path.name, cell="A1") from None
+            raise TemplateError(f"xl:form 的 when 出错：{exc}", template=self.path.name, cell=self.cell) from None
 
     def file_name(self, context: Mapping[str, Any]) -> str:
         if not self.file:
@@ -46,15 +46,17 @@ class Form:
         try:
             name = compile_text(self.file)(dict(context)).strip()
         except ExpressionError as exc:
-            raise TemplateError(f"xl:form 的 file 出错：{exc}", template=self.path.name, cell="A1") from None
+            raise TemplateError(f"xl:form 的 file 出错：{exc}", template=self.path.name, cell=self.cell) from None
         name = name.replace("/", "_").replace("\\", "_")
         return name if name.lower().endswith(".xlsx") else f"{name}.xlsx"
 
 
-def load_forms(folder: Path) -> list[Form]:
-    """The forms of ``folder`` by their ``order`` (then file name); templates without ``xl:form`` are skipped.
+def load_forms(folder: Path, problems: Problems | None = None) -> list[Form]:
+    """The forms of ``folder`` by their ``order`` (then file name).
 
-    Only each template's A1 note is read here; the template itself is read when a form is used.
+    A workbook without ``xl:form`` is skipped with a warning in ``problems`` (a form whose note was
+    deleted must not vanish unnoticed).  Only the notes are read here; the template itself is read
+    when a form is used.
     """
     if not folder.is_dir():
         raise TemplateError(f"模板文件夹不存在：{folder}")
@@ -62,27 +64,58 @@ def load_forms(folder: Path) -> list[Form]:
     for path in sorted(folder.glob("*.xlsx")):
         if path.name.startswith(("~$", ".")):
             continue
-        command = _form_command(path)
+        command, cell = _form_command(path)
         if command is None:
+            if problems is not None:
+                problems.warning(f"模板 {path.name}：没有 xl:form 命令，不是表格模板，已跳过"
+                                 "（如果这是一张表格，请在它的工作表某个单元格的批注中写回 xl:form(name=\"…\")，"
+                                 "见 docs/templates.md）")
             continue
         attrs = command.attrs
         try:
             order = float(attrs.get("order", 1000))
         except ValueError:
-            raise TemplateError(f"xl:form 的 order 应为数字（当前为 {attrs['order']}）", template=path.name, cell="A1") from None
-        forms.append(Form(attrs["name"], path, attrs.get("when"), attrs.get("file"), attrs.get("split"), order))
+            raise TemplateError(f"xl:form 的 order 应为数字（当前为 {attrs['order']}）", template=path.name, cell=cell) from None
+        forms.append(Form(attrs["name"], path, attrs.get("when"), attrs.get("file"), attrs.get("split"), order, cell))
     forms.sort(key=lambda form: form.order)
     return forms
 
 
-def _form_command(path: Path) -> Command | None:
+def _form_command(path: Path) -> tuple[Command | None, str]:
+    """The ``xl:form`` of a template, on whichever sheet and cell it stands, and that cell."""
     try:
-        note = first_sheet_note(path)
+        notes = form_notes(path)
     except (KeyError, OSError, ElementTree.ParseError, zipfile.BadZipFile):
         stat = path.stat()
-        return _load(path, stat.st_mtime_ns, stat.st_size).form  # an unusual file: read it all
-    commands = [c for c in parse_note(note, f"{path.name}!A1") if c.name == "form"]
-    return commands[0] if commands else None
+        return _load(path, stat.st_mtime_ns, stat.st_size).form, "A1"  # an unusual file: read it all
+    for ref, note in notes:
+        commands = [c for c in parse_note(note, f"{path.name}!{ref}") if c.name == "form"]
+        if commands:
+            return commands[0], ref
+    return None, ""
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def form_notes(path: Path) -> list[tuple[str, str]]:
+    """(cell, text) of every note mentioning ``xl:form``, from the comment parts of the zip.
+
+    Reading only the notes keeps listing a folder of forms fast; the sheets are not parsed.
+    """
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/comments") and name.endswith(".xml")):
+                continue
+            data = archive.read(name)
+            if b"xl:form" not in data:
+                continue
+            for comment in ElementTree.fromstring(data).iter(f"{_MAIN}comment"):
+                text = "".join(t.text or "" for t in comment.iter(f"{_MAIN}t"))
+                if "xl:form" in text:
+                    found.append((comment.get("ref", ""), text))
+    return found
 
 
 @cache

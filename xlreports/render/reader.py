@@ -323,11 +323,11 @@ class SheetReader:
 
 
 def _header_text(header_footer) -> str | None:
-    """A page header/footer in Excel's ``&L…&C…&R…`` notation, or ``None``."""
+    """A page header/footer in Excel's ``&L…&C…&R…`` notation with its fonts (``&"宋体"&10``), or ``None``."""
     parts = []
     for code, part in (("&L", header_footer.left), ("&C", header_footer.center), ("&R", header_footer.right)):
         if part is not None and part.text:
-            parts.append(code + part.text)
+            parts.append(code + str(part))  # str() keeps the part's font, size and colour
     return "".join(parts) or None
 
 
