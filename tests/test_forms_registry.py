@@ -27,6 +27,7 @@ def _sheets(path):
     return load_workbook(path).sheetnames
 
 
+@pytest.mark.slow
 def test_instructions_sheet_first_keeps_the_form_and_stays_out(folder, root, tmp_path):
     book = load_workbook(folder / TARGETS)
     ws = book.create_sheet("填表说明", 0)
@@ -40,6 +41,7 @@ def test_instructions_sheet_first_keeps_the_form_and_stays_out(folder, root, tmp
     assert _sheets(produced[TARGETS]) == ["绩效目标表"]
 
 
+@pytest.mark.slow
 def test_instructions_sheet_after_the_form_is_not_copied(folder, root, tmp_path):
     book = load_workbook(folder / TARGETS)
     book.create_sheet("说明")["A1"] = INSTRUCTIONS
@@ -49,6 +51,7 @@ def test_instructions_sheet_after_the_form_is_not_copied(folder, root, tmp_path)
     assert _sheets(produced[TARGETS]) == ["绩效目标表"]
 
 
+@pytest.mark.slow
 def test_declared_sheet_is_written(folder, root, tmp_path):
     from openpyxl.comments import Comment
 

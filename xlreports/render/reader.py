@@ -99,6 +99,7 @@ class SheetReader:
         self.merge_rules: list[MergeRule] = []
         self.opened: list[tuple[str, str, Block | ColumnBlock]] = []  # areas waiting for their xl:end
         self.refs: dict[str, tuple[int, int, str]] = {}
+        self.notes_only: list[TemplateCell] = []  # cells with nothing but a note (kept for listings)
         self.styles: dict[Any, Style] = {}
         self.warnings: list[str] = []
 
@@ -129,6 +130,7 @@ class SheetReader:
                     continue
                 cell = self._cell(xl_cell, commands, formula_texts)
                 if cell.style is None and cell.literal is None and _only_structure(cell):
+                    self.notes_only.append(cell)
                     continue  # a note on an empty cell (xl:end …): nothing to write
                 cells.setdefault(cell.row, []).append(cell)
                 max_row, max_col = max(max_row, cell.row), max(max_col, cell.col)
@@ -171,6 +173,7 @@ class SheetReader:
             repeat=self.repeat,
             output=self.output,
             refs=refs,
+            notes_only=self.notes_only,
         )
 
     def _commands(self, xl_cell) -> list[Command]:
@@ -190,8 +193,10 @@ class SheetReader:
 
     def _cell(self, xl_cell, commands, formula_texts) -> TemplateCell:
         row, col = xl_cell.row, xl_cell.column
-        cell = TemplateCell(row, col, self._style(xl_cell), where=self.where(row, col))
+        cell = TemplateCell(row, col, self._style(xl_cell), where=self.where(row, col), commands=tuple(commands))
         value = xl_cell.value
+        if isinstance(value, str) and (value.startswith("&=") or expressions.has_markup(value)):
+            cell.source = value
         if xl_cell.data_type == "f" and isinstance(value, str):
             cell.formula = self._parse_formula(value, cell)
         elif not isinstance(value, str) and value is not None and xl_cell.data_type == "f":

@@ -38,6 +38,8 @@ class TemplateCell:
     bindings: dict[str, Any] | None = None  # variables of the column copy this cell belongs to
     ref_map: Callable[[Ref], Ref | None] | None = None  # column re-pointing for "&=" formulas
     where: str = ""  # "模板.xlsx!工作表!C5", for messages
+    source: str | None = None  # the text of an expression or "&=" cell, for checks and listings
+    commands: tuple[Command, ...] = ()  # its note's commands, for checks and listings
 
 
 @dataclass(slots=True)
@@ -139,7 +141,7 @@ class TemplateSheet:
     repeat: SheetRepeat | None = None
     output: bool = True  # written into the output (else an instructions sheet, kept out)
     refs: dict[str, str] = field(default_factory=dict)  # xl:ref names -> template cell ("F14")
-    extras: Any = None  # officer's additions carried over as they are (pictures, conditional formats …)
+    notes_only: list[TemplateCell] = field(default_factory=list)  # empty cells holding a note (xl:end)
 
     def chain(self, row: int) -> list[Block]:
         """The blocks enclosing ``row``, outermost first (the root excluded)."""
