@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from openpyxl import load_workbook
 
 from xlreports.cli import main
