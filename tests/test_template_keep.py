@@ -29,3 +29,81 @@ def test_footer_font_is_read_from_the_template(root):
 
     page = load_template(root / "templates" / "绩效目标表.xlsx").sheets[0].page
     assert page.footer == '&C&"宋体"&10 第 &P 页，共 &N 页'
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image as PILImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (40, 20), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_pictures_formats_names_and_protection_follow_the_rows(tmp_path):
+    import io
+
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.comments import Comment
+    from openpyxl.drawing.image import Image
+    from openpyxl.formatting.rule import CellIsRule, FormulaRule
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.workbook.defined_name import DefinedName
+
+    from xlreports.render import load_template, render
+    from xlreports.write import write_workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "表"
+    ws["A1"], ws["A3"], ws["B3"], ws["A4"], ws["B4"] = "标题", "{{ r.name }}", "{{ r.amount }}", "合计", "=SUM(B3)"
+    ws["A3"].comment = Comment('xl:each(items="rows" var="r")', "t")
+    ws["B4"].comment = Comment('xl:value(expr="total")', "t")
+    ws.add_image(Image(io.BytesIO(_png())), "C1")   # above the block: stays
+    ws.add_image(Image(io.BytesIO(_png())), "C3")   # in the repeated row: one per row
+    ws.add_image(Image(io.BytesIO(_png())), "C4")   # below: moves down with the total
+    ws.conditional_formatting.add("B3", CellIsRule(operator="greaterThan", formula=["100"],
+                                                   fill=PatternFill("solid", bgColor="FFC7CE")))
+    ws.conditional_formatting.add("A4:B4", FormulaRule(formula=["$B4>0"], font=Font(bold=True)))
+    book.defined_names["合计金额"] = DefinedName("合计金额", attr_text="'表'!$B$4")
+    book.defined_names["明细"] = DefinedName("明细", attr_text="'表'!$A$3:$B$3")
+    ws.protection.sheet = True
+    ws.protection.password = "abc"
+    ws.protection.formatColumns = False  # the officer lets column widths be changed
+    book.save(tmp_path / "t.xlsx")
+
+    template = load_template(tmp_path / "t.xlsx")
+    assert template.warnings == []
+    rows = [{"name": n, "amount": a} for n, a in (("甲", 50), ("乙", 150), ("丙", 300))]
+    write_workbook(render(template, {"rows": rows, "total": 500}), tmp_path / "out.xlsx")
+
+    out = load_workbook(tmp_path / "out.xlsx")
+    ws = out["表"]
+    anchors = sorted((img.anchor._from.row, img.anchor._from.col) for img in ws._images)
+    assert anchors == [(0, 2), (2, 2), (3, 2), (4, 2), (5, 2)]  # C1; C3, C4, C5 (one per row); C6 (the total)
+    formats = {str(cf.sqref): [(r.type, r.formula) for r in cf.rules] for cf in ws.conditional_formatting}
+    assert formats == {"B3:B5": [("cellIs", ["100"])], "A6:B6": [("expression", ["$B6>0"])]}
+    assert out.defined_names["合计金额"].attr_text == "'表'!$B$6"
+    assert out.defined_names["明细"].attr_text == "'表'!$A$3:$B$5"
+    assert ws.protection.sheet and ws.protection.password == "CC1A"  # the template's hash of "abc"
+    assert ws.protection.formatColumns is False and ws.protection.formatCells is not False
+
+
+def test_a_chart_is_a_warning_naming_its_cell(tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    from xlreports.render import load_template
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "表"
+    for row in range(1, 4):
+        ws.cell(row, 1, row)
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=3))
+    ws.add_chart(chart, "C2")
+    book.save(tmp_path / "t.xlsx")
+    warnings = load_template(tmp_path / "t.xlsx").warnings
+    assert warnings == ["模板 t.xlsx!表!C2：图表不能保留到生成的文件中（请在生成后的文件中插入图表）"]

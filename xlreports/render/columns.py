@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from .extras import shift_columns
 from .formulas import Formula, Ref
 from .layout import evaluate_items
 from .template import Area, ColumnBlock, MergeRule, TemplateCell, TemplateSheet, Validation
@@ -99,6 +100,7 @@ class _Expansion:
             freeze=freeze,
             merge_rules=rules,
             col_blocks=[b for b in s.col_blocks if b is not self.block],
+            extras=shift_columns(s.extras, self._areas, self._targets),
         )
 
     def _cells(self) -> tuple[dict[int, list[TemplateCell]], list[MergeRule]]:

@@ -29,6 +29,7 @@ from typing import Any
 from ..problems import TemplateError
 from .columns import expand_columns, remap_parsed
 from .expressions import ExpressionError
+from .extras import map_rows
 from .formulas import Formula, Ref, area_text, runs
 from .layout import Bound, Layout, evaluate_items, expand
 from .merges import COLUMN_BITS, MergePlan, MergePlanner
@@ -115,7 +116,12 @@ class _SheetRenderer:
             show_gridlines=sheet.show_gridlines,
             default_font=self.template.default_font,
             palette=[(cell.style, cell.where) for cell in self._cells.values()],
+            extras=map_rows(sheet.extras, self.layout.all_rows_of, self._span, self._first_row, runs),
         )
+
+    def _first_row(self, trow: int) -> int | None:
+        rows = self.layout.all_rows_of(trow)
+        return rows[0] + 1 if rows else None
 
     def _merge_key(self, rule: MergeRule, o: int, col: int) -> Any:
         cell = self._cells[(rule.row, col)]

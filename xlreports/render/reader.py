@@ -23,6 +23,7 @@ from .commands import (
     text_addresses,
 )
 from .expressions import Evaluator, ExpressionError
+from .extras import read_extras, read_names
 from .formulas import Formula
 from .markup import Command, parse_note
 from .sheet import Page
@@ -58,11 +59,15 @@ def load_template(path: Path) -> Template:
         reader = SheetReader(path.name, ws, env)
         sheets.append(reader.read())
         readers.append(reader)
+    names = read_names(book, [sheet.name for sheet in sheets], _parse_area)
+    for sheet, reader in zip(sheets, readers, strict=True):
+        sheet.extras.names = names.get(sheet.name, [])
         if reader.form is not None:
             if form is not None:
                 raise TemplateError("一个模板只能有一个 xl:form", cell=reader.form_where)
             form = reader.form
         warnings.extend(reader.warnings)
+    warnings.extend(_dropped_drawings(path))
     if form is None:  # not a form (a test's or a draft's template): every sheet is output
         for sheet in sheets:
             sheet.output = True
@@ -72,6 +77,19 @@ def load_template(path: Path) -> Template:
                 warnings.append(f"模板 {path.name}!{sheet.name}：工作表中有表达式或命令，但没有 xl:output，"
                                 "不会写入生成的文件（如需输出，请在任一单元格批注中写 xl:output）")
     return Template(path, sheets, form, _default_font(book), warnings)
+
+
+def _dropped_drawings(path: Path) -> list[str]:
+    """Shapes and text boxes, which openpyxl does not read: named, never silently lost."""
+    import zipfile
+
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/drawings/") and name.endswith(".xml") and b"<xdr:sp" in archive.read(name):
+                found.append(f"模板 {path.name}：{name.rsplit('/', 1)[-1]} 中的形状或文本框不能保留到生成的文件中"
+                             "（请改用单元格文字或图片）")
+    return found
 
 
 def _default_font(book) -> tuple[str, float] | None:
@@ -174,6 +192,7 @@ class SheetReader:
             output=self.output,
             refs=refs,
             notes_only=self.notes_only,
+            extras=read_extras(ws, self.where, _parse_area, lambda message: self.warnings.append(f"模板 {message}")),
         )
 
     def _commands(self, xl_cell) -> list[Command]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .expressions import Evaluator
+from .extras import Extras
 from .formulas import Formula, Ref
 from .sheet import Page
 from .styles import Style
@@ -142,6 +143,7 @@ class TemplateSheet:
     output: bool = True  # written into the output (else an instructions sheet, kept out)
     refs: dict[str, str] = field(default_factory=dict)  # xl:ref names -> template cell ("F14")
     notes_only: list[TemplateCell] = field(default_factory=list)  # empty cells holding a note (xl:end)
+    extras: Extras = field(default_factory=Extras)  # pictures, conditional formats, names, protection
 
     def chain(self, row: int) -> list[Block]:
         """The blocks enclosing ``row``, outermost first (the root excluded)."""
