@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APT_PACKAGES = ["libreoffice-calc-nogui", "fonts-wqy-zenhei"]
+APT_PACKAGES = ["libreoffice-calc-nogui", "fonts-wqy-zenhei", "python3-uno"]
 
 
 def main() -> int:
@@ -31,7 +31,7 @@ def main() -> int:
 
 
 def ensure_libreoffice() -> None:
-    if shutil.which("soffice") or shutil.which("libreoffice"):
+    if (shutil.which("soffice") or shutil.which("libreoffice")) and _has_uno():
         return
     apt = shutil.which("apt-get")
     if apt is None:
@@ -48,6 +48,12 @@ def ensure_libreoffice() -> None:
     if subprocess.call(install, env=env) != 0:
         subprocess.run([*prefix, apt, "update"], env=env, check=True)
         subprocess.run(install, env=env, check=True)
+
+
+def _has_uno() -> bool:
+    """Python-UNO for the system Python: the template-edit tests drive LibreOffice with it."""
+    python = "/usr/bin/python3"
+    return os.path.exists(python) and subprocess.run([python, "-c", "import uno"], capture_output=True).returncode == 0
 
 
 def step(text: str) -> None:
