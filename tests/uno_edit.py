@@ -11,6 +11,7 @@ the system Python has nothing else.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -117,10 +118,8 @@ def main() -> int:
             finally:
                 doc.close(True)
     finally:
-        try:
+        with contextlib.suppress(Exception):  # the office may already be gone
             desktop.terminate()
-        except Exception:
-            pass
         try:
             process.wait(timeout=60)
         except subprocess.TimeoutExpired:

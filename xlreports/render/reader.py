@@ -7,6 +7,7 @@ are, in template coordinates.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -83,10 +84,11 @@ def _dropped_drawings(path: Path) -> list[str]:
     """Shapes and text boxes, which openpyxl does not read: named, never silently lost."""
     import zipfile
 
+    shape = re.compile(rb"<xdr:(?:sp|grpSp|cxnSp)[\s>]")
     found = []
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
-            if name.startswith("xl/drawings/") and name.endswith(".xml") and b"<xdr:sp" in archive.read(name):
+            if name.startswith("xl/drawings/") and name.endswith(".xml") and shape.search(archive.read(name)):
                 found.append(f"模板 {path.name}：{name.rsplit('/', 1)[-1]} 中的形状或文本框不能保留到生成的文件中"
                              "（请改用单元格文字或图片）")
     return found
