@@ -1,6 +1,6 @@
 """Columns repeated to the right: a template expanded column-wise before its rows are laid out.
 
-``xl:each(items="d.columns" var="ind" direction="right" lastCell="D3")`` repeats columns D..D of
+``xl:each(items="d.columns" var="ind" direction="right")`` on D3 with ``xl:end(each="ind")`` on E3 repeats columns D..E of
 every row once per item.  The result is an ordinary :class:`TemplateSheet` whose cells carry the
 item as a binding, so the row machinery (blocks, merges, formulas) needs no change.  Everything
 that names columns follows the copies, by the same rules as rows: a reference inside a copy stays in
