@@ -84,7 +84,7 @@ def test_form_note_below_an_inserted_row_is_still_found(folder):
     assert ws["A1"].comment is None and "xl:form" in ws["A2"].comment.text
     book.save(folder / TARGETS)
     forms = {form.name: form for form in load_forms(folder)}
-    assert forms["绩效目标表"].cell == "A2"
+    assert forms["绩效目标表"].cell == "绩效目标表!A2"
 
 
 @pytest.mark.slow

@@ -84,6 +84,7 @@ def _names(source: str, expression: bool) -> set[str]:
 
 def _check_sheet(template: Template, sheet: TemplateSheet, report: FormReport) -> None:
     cells = [cell for row in sheet.cells.values() for cell in row] + sheet.notes_only
+    spans = _spans(sheet)
     base = set(CONTEXT_NAMES) | JINJA_GLOBALS
     if sheet.repeat is not None:
         base.add(sheet.repeat.var)
@@ -94,7 +95,8 @@ def _check_sheet(template: Template, sheet: TemplateSheet, report: FormReport) -
             uses.append((cell.source, False, inner | ({"ref"} if cell.source.startswith("&=") else set())))
         opened: set[str] = set()
         for command in cell.commands:
-            report.commands.append(f"{cell_name(cell.row - 1, cell.col - 1)}  {_show(command)}")
+            span = spans.get(cell.where, []).pop(0) if command.name in ("each", "if") and spans.get(cell.where) else ""
+            report.commands.append(f"{cell_name(cell.row - 1, cell.col - 1)}  {_show(command)}{span}")
             spec = REGISTRY[command.name]
             for source in spec.variables(command):
                 scope = (outer | opened) if command.name in ("each", "if", "sheet") else inner
@@ -113,6 +115,22 @@ def _check_sheet(template: Template, sheet: TemplateSheet, report: FormReport) -
                 report.problems.error(f"模板 {cell.where}：名称 {name} 在这里没有定义（表达式「{_short(source)}」）："
                                       f"它不是表格可以使用的数据，也不是包含这个单元格的 xl:each 的变量"
                                       f"（可能在区域中插入了行列而区域没有随之扩大，或名称写错）")
+
+
+def _spans(sheet: TemplateSheet) -> dict[str, list[str]]:
+    """Each area's extent, by the cell of its command, in the order its commands were read."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    pending = list(sheet.root.children)
+    while pending:
+        block = pending.pop()
+        pending.extend(block.children)
+        found.setdefault(block.where, []).append(
+            (block.first, -block.last, f"  （第 {block.first}–{block.last} 行）" if block.last > block.first else ""))
+    for block in sheet.col_blocks:
+        text = (f"  （{column_letters(block.first - 1)}–{column_letters(block.last - 1)} 列）"
+                if block.last > block.first else "")
+        found.setdefault(block.where, []).append((0, 0, text))
+    return {where: [text for *_, text in sorted(items)] for where, items in found.items()}
 
 
 def _scope(sheet: TemplateSheet, cell: TemplateCell) -> tuple[set[str], set[str]]:

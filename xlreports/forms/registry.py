@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from ..load.xlsx_parts import _sheet_parts as sheet_parts
 from ..problems import Problems, TemplateError
 from ..render import Template, load_template
 from ..render.expressions import ExpressionError, compile_text, compile_value
@@ -24,7 +26,7 @@ class Form:
     file: str | None
     split: str | None
     order: float = 1000.0
-    cell: str = "A1"  # where its xl:form note stands, for messages
+    cell: str = "A1"  # where its xl:form note stands (工作表!C5), for messages
 
     @property
     def template(self) -> Template:
@@ -96,25 +98,35 @@ def _form_command(path: Path) -> tuple[Command | None, str]:
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 def form_notes(path: Path) -> list[tuple[str, str]]:
-    """(cell, text) of every note mentioning ``xl:form``, from the comment parts of the zip.
+    """(``工作表!C5``, text) of every note mentioning ``xl:form``, read from the zip's comment parts.
 
     Reading only the notes keeps listing a folder of forms fast; the sheets are not parsed.
     """
     found = []
     with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if not (name.startswith("xl/comments") and name.endswith(".xml")):
+        names = set(archive.namelist())
+        for sheet, part in sheet_parts(archive).items():
+            folder, name = posixpath.split(part)
+            rels_name = posixpath.join(folder, "_rels", name + ".rels")
+            if rels_name not in names:
                 continue
-            data = archive.read(name)
-            if b"xl:form" not in data:
-                continue
-            for comment in ElementTree.fromstring(data).iter(f"{_MAIN}comment"):
-                text = "".join(t.text or "" for t in comment.iter(f"{_MAIN}t"))
-                if "xl:form" in text:
-                    found.append((comment.get("ref", ""), text))
+            rels = ElementTree.fromstring(archive.read(rels_name))
+            for rel in rels.iter(f"{_PKG_REL}Relationship"):
+                target = rel.get("Target", "")
+                if not rel.get("Type", "").endswith("/comments"):
+                    continue
+                comments = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                data = archive.read(comments)
+                if b"xl:form" not in data:
+                    continue
+                for comment in ElementTree.fromstring(data).iter(f"{_MAIN}comment"):
+                    text = "".join(t.text or "" for t in comment.iter(f"{_MAIN}t"))
+                    if "xl:form" in text:
+                        found.append((f"{sheet}!{comment.get('ref', '')}", text))
     return found
 
 
