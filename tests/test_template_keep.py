@@ -107,3 +107,21 @@ def test_a_chart_is_a_warning_naming_its_cell(tmp_path):
     book.save(tmp_path / "t.xlsx")
     warnings = load_template(tmp_path / "t.xlsx").warnings
     assert warnings == ["模板 t.xlsx!表!C2：图表不能保留到生成的文件中（请在生成后的文件中插入图表）"]
+
+
+def test_hyperlinks_and_filters_are_named_not_dropped_silently(tmp_path):
+    from openpyxl import Workbook
+
+    from xlreports.render import load_template
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "表"
+    ws["A1"], ws["B3"] = "标题", "说明"
+    ws["B3"].hyperlink = "https://example.org/说明"
+    ws.auto_filter.ref = "A2:C5"
+    book.save(tmp_path / "t.xlsx")
+    assert sorted(load_template(tmp_path / "t.xlsx").warnings) == [
+        "模板 t.xlsx!表!A2：自动筛选（A2:C5）不能保留到生成的文件中",
+        "模板 t.xlsx!表!B3：超链接不能保留到生成的文件中（单元格的文字会保留）",
+    ]

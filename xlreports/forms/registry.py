@@ -61,7 +61,7 @@ def load_forms(folder: Path, problems: Problems | None = None) -> list[Form]:
     when a form is used.
     """
     if not folder.is_dir():
-        raise TemplateError(f"模板文件夹不存在：{folder}")
+        raise TemplateError(f"文件夹不存在：{folder}")  # reads 模板：文件夹不存在
     forms = []
     for path in sorted(folder.glob("*.xlsx")):
         if path.name.startswith(("~$", ".")):

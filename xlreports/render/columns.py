@@ -16,14 +16,14 @@ from typing import Any
 
 from .extras import shift_columns
 from .formulas import Formula, Ref
-from .layout import evaluate_items
 from .template import Area, ColumnBlock, MergeRule, TemplateCell, TemplateSheet, Validation
 
 
 def expand_columns(sheet: TemplateSheet, scope: Mapping[str, Any]) -> TemplateSheet:
     """``sheet`` with every column block repeated for its items (right-most block first)."""
     for block in sorted(sheet.col_blocks, key=lambda b: b.first, reverse=True):
-        sheet = _Expansion(sheet, block, evaluate_items(block.items, scope, block.where)).sheet()
+        items = [item for _, item in block.command.iterations(block, scope)]  # the command decides (commands.py)
+        sheet = _Expansion(sheet, block, items).sheet()
     return sheet
 
 

@@ -130,7 +130,7 @@ class EachCommand(BlockCommand):
         direction = (command.get("direction") or "down").lower()
         items = reader.compile_value(command.attrs["items"], cell)
         if direction == "right":
-            block = ColumnBlock(cell.col, cell.col, items, command.attrs["var"], cell.where)
+            block = ColumnBlock(cell.col, cell.col, items, command.attrs["var"], cell.where, command=self)
             reader.col_blocks.append(block)
             self.legacy_end(command, block, cell, reader, down=False)
         elif direction == "down":

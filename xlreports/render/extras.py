@@ -122,6 +122,9 @@ def read_extras(ws, where, parse_area, warn) -> Extras:
                 rules.append(converted)
         if areas and rules:
             extras.cond_formats.append(CondFormat(areas, rules))
+    if ws.auto_filter.ref:
+        first = parse_area(ws.auto_filter.ref) or (1, 1, 1, 1)
+        warn(f"{where(first[0], first[1])}：自动筛选（{ws.auto_filter.ref}）不能保留到生成的文件中")
     protection = ws.protection
     if protection.sheet:
         allowed = frozenset(action for attr, action in _ACTIONS.items() if not getattr(protection, attr, False))

@@ -235,6 +235,8 @@ class SheetReader:
             cell.literal = value
         if commands or (value is not None and cell.literal is None):
             self.markup = True
+        if xl_cell.hyperlink is not None:
+            self.warn("超链接不能保留到生成的文件中（单元格的文字会保留）", cell)
         for command in commands:
             if command.name == "form":
                 self.form_where = cell.where

@@ -72,6 +72,7 @@ class ColumnBlock:
     var: str
     where: str
     legacy: str | None = None  # the old ``lastCell`` that ended it, if any
+    command: BlockCommand | None = None  # what decides its iterations
 
 
 @dataclass
