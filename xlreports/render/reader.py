@@ -273,8 +273,7 @@ class SheetReader:
             if not block.legacy:
                 continue
             for r1, c1, r2, c2 in merges:
-                inside = [block.contains(r) for r in (r1, r2)]
-                if inside[0] != inside[1]:
+                if block.contains(r1) and r2 > block.last:  # the area should have grown with an inserted row
                     area = f"{cell_name(r1 - 1, c1 - 1)}:{cell_name(r2 - 1, c2 - 1)}"
                     raise TemplateError(f"合并单元格 {area} 跨出了 xl:{block.kind} 的区域（第 {block.first}–{block.last} 行）："
                                         f"lastCell=\"{block.legacy}\" 可能在插入或删除行后没有随之改变；"
