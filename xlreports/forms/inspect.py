@@ -14,15 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import TemplateSyntaxError, meta
-
 from ..compute import CONTEXT_NAMES
 from ..load.xlsx_parts import cell_name, column_letters
 from ..problems import Problems, TemplateError
 from ..render import load_template
-from ..render.commands import REGISTRY
-from ..render.expressions import environment
-from ..render.template import Template, TemplateCell, TemplateSheet
+from ..render.checks import cell_uses, names_used
+from ..render.template import Template, TemplateSheet
 
 JINJA_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none",
                            "True", "False", "None"})
@@ -56,7 +53,7 @@ def inspect_folder(folder: Path) -> tuple[list[FormReport], Problems]:
 def inspect_template(path: Path) -> FormReport:
     report = FormReport(path)
     try:
-        template = load_template(path)
+        template = load_template(path, CONTEXT_NAMES)
     except TemplateError as exc:
         report.problems.error(str(exc))
         return report
@@ -74,44 +71,18 @@ def inspect_template(path: Path) -> FormReport:
     return report
 
 
-def _names(source: str, expression: bool) -> set[str]:
-    text = f"{{{{ ({source}) }}}}" if expression else source
-    try:
-        return set(meta.find_undeclared_variables(environment().parse(text)))
-    except TemplateSyntaxError:
-        return set()  # reading the template already refused it
-
-
 def _check_sheet(template: Template, sheet: TemplateSheet, report: FormReport) -> None:
     cells = [cell for row in sheet.cells.values() for cell in row] + sheet.notes_only
     spans = _spans(sheet)
     base = set(CONTEXT_NAMES) | JINJA_GLOBALS
-    if sheet.repeat is not None:
-        base.add(sheet.repeat.var)
     for cell in sorted(cells, key=lambda c: (c.row, c.col)):
-        outer, inner = _scope(sheet, cell)
-        uses: list[tuple[str, bool, set[str]]] = []
-        if cell.source is not None:
-            uses.append((cell.source, False, inner | ({"ref"} if cell.source.startswith("&=") else set())))
-        opened: set[str] = set()
         for command in cell.commands:
             span = spans.get(cell.where, []).pop(0) if command.name in ("each", "if") and spans.get(cell.where) else ""
             report.commands.append(f"{cell_name(cell.row - 1, cell.col - 1)}  {_show(command)}{span}")
-            spec = REGISTRY[command.name]
-            for source in spec.variables(command):
-                scope = (outer | opened) if command.name in ("each", "if", "sheet") else inner
-                if command.name == "form" or command.name == "sheet":
-                    scope = set()
-                uses.append((source, True, scope))
-            if command.name == "sheet" and command.get("name"):
-                uses.append((command.attrs["name"], False, {command.attrs["var"]}))
-            if command.name == "each":
-                opened |= {command.attrs["var"], "loop"}
-        for source, expression, scope in uses:
-            names = _names(source, expression)
+        for source, expression, scope in cell_uses(sheet, cell):
+            names = names_used(source, expression)
             report.variables |= names & set(CONTEXT_NAMES)
-            unknown = sorted(names - scope - base)
-            for name in unknown:
+            for name in sorted(names - scope - base):
                 report.problems.error(f"模板 {cell.where}：名称 {name} 在这里没有定义（表达式「{_short(source)}」）："
                                       f"它不是表格可以使用的数据，也不是包含这个单元格的 xl:each 的变量"
                                       f"（可能在区域中插入了行列而区域没有随之扩大，或名称写错）")
@@ -131,23 +102,6 @@ def _spans(sheet: TemplateSheet) -> dict[str, list[str]]:
                 if block.last > block.first else "")
         found.setdefault(block.where, []).append((0, 0, text))
     return {where: [text for *_, text in sorted(items)] for where, items in found.items()}
-
-
-def _scope(sheet: TemplateSheet, cell: TemplateCell) -> tuple[set[str], set[str]]:
-    """Names defined around ``cell``: by areas that began before its row, and by all its areas."""
-    outer: set[str] = set()
-    inner: set[str] = set()
-    for block in sheet.chain(cell.row):
-        if block.kind == "each":
-            inner |= {block.var, "loop"}
-            if block.first < cell.row:
-                outer |= {block.var, "loop"}
-    for block in sheet.col_blocks:
-        if block.first <= cell.col <= block.last:
-            inner.add(block.var)
-            if block.first < cell.col:
-                outer.add(block.var)
-    return outer, inner
 
 
 def _show(command) -> str:

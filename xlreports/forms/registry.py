@@ -133,4 +133,6 @@ def form_notes(path: Path) -> list[tuple[str, str]]:
 @cache
 def _load(path: Path, mtime: int, size: int) -> Template:
     """Templates are read once per process (keyed by their modification time)."""
-    return load_template(path)
+    from ..compute import CONTEXT_NAMES
+
+    return load_template(path, CONTEXT_NAMES)

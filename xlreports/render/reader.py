@@ -14,6 +14,7 @@ from typing import Any
 from ..load.xlsx_parts import cell_name, column_index
 from ..problems import TemplateError
 from . import expressions
+from .checks import outside_their_area
 from .commands import (
     DEPRECATED,
     REGISTRY,
@@ -47,7 +48,9 @@ def _only_structure(cell: TemplateCell) -> bool:
             and cell.merge is None and cell.cached is None)
 
 
-def load_template(path: Path) -> Template:
+def load_template(path: Path, data_names: frozenset[str] = frozenset()) -> Template:
+    """Read a template; ``data_names``: the names of the data it is rendered with (an area's variable
+    may shadow one of them, and a cell outside the area then reads the data)."""
     from openpyxl import load_workbook  # deferred: only a build needs it
 
     book = load_workbook(path, rich_text=False)
@@ -57,7 +60,7 @@ def load_template(path: Path) -> Template:
     warnings: list[str] = []
     readers = []
     for ws in book.worksheets:
-        reader = SheetReader(path.name, ws, env)
+        reader = SheetReader(path.name, ws, env, data_names)
         sheets.append(reader.read())
         readers.append(reader)
     names = read_names(book, [sheet.name for sheet in sheets], _parse_area)
@@ -105,8 +108,9 @@ def _default_font(book) -> tuple[str, float] | None:
 class SheetReader:
     """Reads one worksheet; the commands of its notes (:mod:`commands`) add to what it collects."""
 
-    def __init__(self, template: str, ws, env) -> None:
+    def __init__(self, template: str, ws, env, data_names: frozenset[str] = frozenset()) -> None:
         self.template = template
+        self.data_names = data_names
         self.ws = ws
         self.env = env
         self.form: Command | None = None
@@ -171,7 +175,7 @@ class SheetReader:
         resolve_merges(self.merge_rules, self.where)
         refs = ref_table(self.refs)
         self._check_formula_texts(formula_texts, refs)
-        return TemplateSheet(
+        sheet = TemplateSheet(
             name=ws.title,
             cells=cells,
             max_row=max_row,
@@ -196,6 +200,10 @@ class SheetReader:
             notes_only=self.notes_only,
             extras=read_extras(ws, self.where, _parse_area, lambda message: self.warnings.append(f"模板 {message}")),
         )
+        misplaced = outside_their_area(sheet, self.data_names)
+        if misplaced:
+            raise TemplateError.again(misplaced[0], self.template, None)
+        return sheet
 
     def _commands(self, xl_cell) -> list[Command]:
         comment = xl_cell.comment
