@@ -90,9 +90,43 @@ def test_pictures_formats_names_and_protection_follow_the_rows(tmp_path):
     assert ws.protection.formatColumns is False and ws.protection.formatCells is not False
 
 
-def test_a_chart_is_a_warning_naming_its_cell(tmp_path):
-    from openpyxl import Workbook
+def test_a_chart_over_repeated_rows_covers_every_row(tmp_path):
+    from openpyxl import Workbook, load_workbook
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.comments import Comment
+
+    from xlreports.render import load_template, render
+    from xlreports.write import write_workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "表"
+    ws["A2"], ws["B2"], ws["A3"], ws["B3"] = "名称", "金额", "{{ r.name }}", "{{ r.amount }}"
+    ws["A3"].comment = Comment('xl:each(items="rows" var="r")', "t")
+    ws["A5"] = "说明"
+    chart = BarChart()
+    chart.title = "金额"
+    chart.add_data(Reference(ws, min_col=2, min_row=2, max_row=3), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=3))
+    ws.add_chart(chart, "D5")  # below the table: moves down with it
+    book.save(tmp_path / "t.xlsx")
+
+    template = load_template(tmp_path / "t.xlsx")
+    assert template.warnings == []
+    rows = [{"name": n, "amount": a} for n, a in (("甲", 1), ("乙", 2), ("丙", 3))]
+    write_workbook(render(template, {"rows": rows}), tmp_path / "out.xlsx")
+    drawn = load_workbook(tmp_path / "out.xlsx")["表"]._charts
+    assert len(drawn) == 1
+    series = drawn[0].series[0]
+    category = series.cat.strRef or series.cat.numRef
+    assert [f.replace("'", "") for f in (series.val.numRef.f, category.f, series.tx.strRef.f)] == [
+        "表!$B$3:$B$5", "表!$A$3:$A$5", "表!$B$2"]
+    assert (drawn[0].anchor._from.row, drawn[0].anchor._from.col) == (6, 3)  # D7: two rows further down
+
+
+def test_a_chart_it_cannot_draw_is_a_warning_naming_its_cell(tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.chart import RadarChart, Reference
 
     from xlreports.render import load_template
 
@@ -101,12 +135,12 @@ def test_a_chart_is_a_warning_naming_its_cell(tmp_path):
     ws.title = "表"
     for row in range(1, 4):
         ws.cell(row, 1, row)
-    chart = BarChart()
+    chart = RadarChart()
     chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=3))
     ws.add_chart(chart, "C2")
     book.save(tmp_path / "t.xlsx")
     warnings = load_template(tmp_path / "t.xlsx").warnings
-    assert warnings == ["模板 t.xlsx!表!C2：图表不能保留到生成的文件中（请在生成后的文件中插入图表）"]
+    assert warnings == ["模板 t.xlsx!表!C2：图表（radarChart）不能保留到生成的文件中（请在生成后的文件中插入图表）"]
 
 
 def test_hyperlinks_and_filters_are_named_not_dropped_silently(tmp_path):

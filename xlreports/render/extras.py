@@ -78,8 +78,29 @@ class Protection:
 
 
 @dataclass
+class Series:
+    values: Any  # a Ref in a template sheet, the reference text in a rendered one
+    categories: Any = None
+    name: Any = None  # a Ref, or a plain text
+
+
+@dataclass
+class Chart:
+    kind: str  # column, bar, line, pie, doughnut, area, scatter (xlsxwriter's names, which are Excel's)
+    subtype: str | None
+    series: list[Series]
+    row: int
+    col: int
+    width: float  # pixels
+    height: float
+    title: str | None = None
+    where: str = ""
+
+
+@dataclass
 class Extras:
     pictures: list[Picture] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
     cond_formats: list[CondFormat] = field(default_factory=list)
     names: list[Name] = field(default_factory=list)
     protection: Protection | None = None
@@ -109,7 +130,11 @@ def read_extras(ws, where, parse_area, warn) -> Extras:
     for chart in getattr(ws, "_charts", []):
         anchor = getattr(chart.anchor, "_from", None)
         place = where(anchor.row + 1, anchor.col + 1) if anchor is not None else where(1, 1)
-        warn(f"{place}：图表不能保留到生成的文件中（请在生成后的文件中插入图表）")
+        converted = _chart(ws, chart, anchor, place)
+        if converted is None:
+            warn(f"{place}：图表（{chart.tagname}）不能保留到生成的文件中（请在生成后的文件中插入图表）")
+        else:
+            extras.charts.append(converted)
     for formatting in ws.conditional_formatting:
         areas = [a for a in (parse_area(str(r)) for r in formatting.sqref.ranges) if a]
         rules = []
@@ -148,6 +173,50 @@ def _picture(ws, image, where) -> Picture | None:
                    where=where(start.row + 1, start.col + 1))
 
 
+_CHART_KINDS = {"barChart": None, "lineChart": "line", "pieChart": "pie", "doughnutChart": "doughnut",
+                "areaChart": "area", "scatterChart": "scatter"}
+_GROUPING = {"stacked": "stacked", "percentStacked": "percent_stacked"}
+
+
+def _chart(ws, chart, anchor, place: str) -> Chart | None:
+    """A chart xlsxwriter can draw again: one of the common kinds, every series a plain reference."""
+    from .formulas import parse_ref
+
+    if chart.tagname not in _CHART_KINDS or anchor is None:
+        return None
+    kind = _CHART_KINDS[chart.tagname] or ("bar" if chart.barDir == "bar" else "column")
+    subtype = _GROUPING.get(getattr(chart, "grouping", None) or "")
+    series = []
+    for item in chart.series:
+        values = item.yVal if kind == "scatter" else item.val
+        categories = item.xVal if kind == "scatter" else item.cat
+        value_ref = _series_ref(values, parse_ref)
+        if value_ref is None:
+            return None
+        category_ref = _series_ref(categories, parse_ref) if categories is not None else None
+        name = None
+        if item.tx is not None:
+            name = parse_ref(item.tx.strRef.f) if item.tx.strRef is not None else item.tx.v
+        series.append(Series(value_ref, category_ref, name))
+    width, height = _displayed_size(ws, chart.anchor, None)
+    return Chart(kind, subtype, series, anchor.row + 1, anchor.col + 1, width, height, _title(chart), place)
+
+
+def _series_ref(data, parse_ref):
+    for attr in ("numRef", "strRef"):
+        ref = getattr(data, attr, None) if data is not None else None
+        if ref is not None and ref.f:
+            return parse_ref(ref.f.strip())
+    return None
+
+
+def _title(chart) -> str | None:
+    title = chart.title
+    if title is None or title.tx is None or title.tx.rich is None:
+        return None
+    return "".join(run.t for p in title.tx.rich.p for run in (p.r or [])) or None
+
+
 def _displayed_size(ws, anchor, image) -> tuple[float, float]:
     ext = getattr(anchor, "ext", None)
     if ext is not None and getattr(ext, "width", None):
@@ -155,7 +224,7 @@ def _displayed_size(ws, anchor, image) -> tuple[float, float]:
     end = getattr(anchor, "to", None)
     start = anchor._from
     if end is None:
-        return float(image.width or 0), float(image.height or 0)
+        return (float(image.width or 0), float(image.height or 0)) if image is not None else (480.0, 288.0)
     width = sum(_col_px(ws, c) for c in range(start.col, end.col)) - start.colOff / EMU_PER_PIXEL + end.colOff / EMU_PER_PIXEL
     height = sum(_row_px(ws, r) for r in range(start.row, end.row)) - start.rowOff / EMU_PER_PIXEL + end.rowOff / EMU_PER_PIXEL
     return max(width, 1.0), max(height, 1.0)
@@ -242,9 +311,18 @@ def read_names(book, sheet_names: list[str], parse_area) -> dict[str, list[Name]
 # -- mapping through a layout (rows) -----------------------------------------------------------------
 
 
-def map_rows(extras: Extras, rows_of, span, first_rows, runs) -> Extras:
-    """``extras`` in output rows: ``rows_of(q)`` all output rows of template row q (0-based)."""
+def map_rows(extras: Extras, rows_of, span, first_rows, runs, resolve=None) -> Extras:
+    """``extras`` in output rows: ``rows_of(q)`` all output rows of template row q (0-based);
+    ``resolve(ref)``: a chart's reference as text, re-pointed as a formula outside every area is."""
     pictures = [dataclasses.replace(p, row=o, col=p.col - 1) for p in extras.pictures for o in rows_of(p.row)]
+    charts = []
+    for chart in extras.charts:
+        rows = rows_of(chart.row)
+        if not rows or resolve is None:
+            continue
+        series = [Series(resolve(s.values), resolve(s.categories) if s.categories is not None else None,
+                         resolve(s.name) if isinstance(s.name, Ref) else s.name) for s in chart.series]
+        charts.append(dataclasses.replace(chart, series=series, row=rows[0], col=chart.col - 1))
     formats = []
     for fmt in extras.cond_formats:
         areas = []
@@ -269,7 +347,7 @@ def map_rows(extras: Extras, rows_of, span, first_rows, runs) -> Extras:
                 areas.append((covered[0], c1 - 1, covered[1], c2 - 1))
         if areas:
             names.append(dataclasses.replace(name, areas=areas))
-    return Extras(pictures, formats, names, extras.protection)
+    return Extras(pictures, charts, formats, names, extras.protection)
 
 
 def _shifted(formula: Formula, delta: int, first_rows) -> str:
@@ -301,4 +379,5 @@ def shift_columns(extras: Extras, areas_of, col_of) -> Extras:
     pictures = [dataclasses.replace(p, col=c) for p in extras.pictures for c in col_of(p.col)]
     formats = [CondFormat(areas_of(f.areas), f.rules) for f in extras.cond_formats]
     names = [dataclasses.replace(n, areas=areas_of(n.areas)) if n.areas else n for n in extras.names]
-    return Extras(pictures, [f for f in formats if f.areas], names, extras.protection)
+    charts = [dataclasses.replace(c, col=col_of(c.col)[0]) for c in extras.charts if col_of(c.col)]
+    return Extras(pictures, charts, [f for f in formats if f.areas], names, extras.protection)

@@ -19,6 +19,8 @@ def write_extras(workbook, worksheet, extras, name: str, warnings: list[str], na
         worksheet.insert_image(picture.row, picture.col, f"{picture.where or 'image'}.png", {
             "image_data": io.BytesIO(picture.data), "x_offset": picture.x_offset, "y_offset": picture.y_offset,
             "x_scale": picture.x_scale, "y_scale": picture.y_scale, "object_position": 1})
+    for chart in extras.charts:
+        _chart(workbook, worksheet, chart)
     for fmt in extras.cond_formats:
         _conditional_format(workbook, worksheet, fmt)
     if extras.protection is not None:
@@ -58,6 +60,28 @@ def _abs(row: int, col: int) -> str:
     name = cell_name(row, col)
     digits = _digits(name)
     return f"${name[: len(name) - len(digits)]}${digits}"
+
+
+def _chart(workbook, worksheet, chart) -> None:
+    options = {"type": chart.kind}
+    if chart.subtype:
+        options["subtype"] = chart.subtype
+    drawn = workbook.add_chart(options)
+    for series in chart.series:
+        item: dict[str, Any] = {"values": "=" + series.values}
+        if series.categories:
+            item["categories"] = "=" + series.categories
+        if series.name:
+            item["name"] = series.name if not _is_reference(series.name) else "=" + series.name
+        drawn.add_series(item)
+    if chart.title:
+        drawn.set_title({"name": chart.title})
+    worksheet.insert_chart(chart.row, chart.col, drawn,
+                           {"x_scale": chart.width / 480, "y_scale": chart.height / 288, "object_position": 1})
+
+
+def _is_reference(text: str) -> bool:
+    return "!" in text and "$" in text
 
 
 def _conditional_format(workbook, worksheet, fmt) -> None:
