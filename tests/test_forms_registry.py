@@ -99,3 +99,17 @@ def test_broken_template_message_has_one_prefix_and_the_cell(folder, root, tmp_p
         assert len(errors) == 1
         assert errors[0].startswith(f"模板 {TARGETS}!绩效目标表!C5：") and "totl" in errors[0]
         assert "模板：模板" not in errors[0]
+
+
+def test_instructions_sheet_explaining_markup_is_not_read(folder):
+    from xlreports.render import load_template
+
+    book = load_workbook(folder / TARGETS)
+    ws = book.create_sheet("说明", 0)
+    ws["A1"] = "例如单元格写 {{ p.nmae } 会出错"  # not even valid markup: never compiled, only named
+    book.save(folder / TARGETS)
+    template = load_template(folder / TARGETS)
+    assert [sheet.name for sheet in template.sheets] == ["绩效目标表"]
+    assert template.kept_out == ["说明"]
+    assert template.warnings == [f"模板 {TARGETS}!说明：工作表中有表达式或命令，但没有 xl:output，"
+                                 "不会写入生成的文件（如需输出，请在任一单元格批注中写 xl:output）"]

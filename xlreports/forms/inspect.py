@@ -66,8 +66,9 @@ def inspect_template(path: Path) -> FormReport:
         report.name = template.form.attrs["name"]
         report.when = template.form.get("when")
     for sheet in template.sheets:
-        report.sheets.append((sheet.name, sheet.output))
+        report.sheets.append((sheet.name, True))
         _check_sheet(template, sheet, report)
+    report.sheets.extend((name, False) for name in template.kept_out)
     return report
 
 

@@ -46,8 +46,6 @@ def render(template: Template, context: Mapping[str, Any]) -> list[Sheet]:
     """
     instances = []
     for sheet in template.sheets:
-        if not sheet.output:
-            continue  # an instructions sheet, not declared for output
         for name, scope in _instances(sheet, context):
             expanded = expand_columns(sheet, scope)
             instances.append((name, expanded, expand(expanded, scope)))

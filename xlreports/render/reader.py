@@ -59,11 +59,21 @@ def load_template(path: Path, data_names: frozenset[str] = frozenset()) -> Templ
     sheets = []
     warnings: list[str] = []
     readers = []
+    markers = {ws.title: _markers(ws) for ws in book.worksheets}
+    is_form = any(declares for declares, _, _ in markers.values())
+    kept_out = []
     for ws in book.worksheets:
+        _, output, markup = markers[ws.title]
+        if is_form and not output:  # an instructions sheet: not read, not written
+            kept_out.append(ws.title)
+            if markup:
+                warnings.append(f"模板 {path.name}!{ws.title}：工作表中有表达式或命令，但没有 xl:output，"
+                                "不会写入生成的文件（如需输出，请在任一单元格批注中写 xl:output）")
+            continue
         reader = SheetReader(path.name, ws, env, data_names)
         sheets.append(reader.read())
         readers.append(reader)
-    names = read_names(book, [sheet.name for sheet in sheets], _parse_area)
+    names = read_names(book, [ws.title for ws in book.worksheets], _parse_area)
     for sheet, reader in zip(sheets, readers, strict=True):
         sheet.extras.names = names.get(sheet.name, [])
         if reader.form is not None:
@@ -72,15 +82,27 @@ def load_template(path: Path, data_names: frozenset[str] = frozenset()) -> Templ
             form = reader.form
         warnings.extend(reader.warnings)
     warnings.extend(_dropped_drawings(path))
-    if form is None:  # not a form (a test's or a draft's template): every sheet is output
-        for sheet in sheets:
-            sheet.output = True
-    else:
-        for sheet, reader in zip(sheets, readers, strict=True):
-            if not sheet.output and reader.markup:
-                warnings.append(f"模板 {path.name}!{sheet.name}：工作表中有表达式或命令，但没有 xl:output，"
-                                "不会写入生成的文件（如需输出，请在任一单元格批注中写 xl:output）")
-    return Template(path, sheets, form, _default_font(book), warnings)
+    return Template(path, sheets, form, _default_font(book), warnings, kept_out)
+
+
+_OUTPUT_COMMANDS = re.compile(r"^\s*xl:(form|sheet|output)\b", re.M)
+
+
+def _markers(ws) -> tuple[bool, bool, bool]:
+    """Whether a sheet declares the form, is written into the output, holds any markup."""
+    declares = output = markup = False
+    for row in ws.iter_rows():
+        for cell in row:
+            comment = cell.comment
+            if comment is not None and "xl:" in comment.text:
+                markup = True
+                for match in _OUTPUT_COMMANDS.finditer(comment.text):
+                    output = True
+                    declares = declares or match[1] == "form"
+            value = cell.value
+            if isinstance(value, str) and (value.startswith("&=") or expressions.has_markup(value)):
+                markup = True
+    return declares, output, markup
 
 
 def _dropped_drawings(path: Path) -> list[str]:
@@ -115,8 +137,6 @@ class SheetReader:
         self.env = env
         self.form: Command | None = None
         self.form_where = ""
-        self.output = False
-        self.markup = False  # any expression, formula or command: not a plain instructions sheet
         self.repeat: SheetRepeat | None = None
         self.blocks: list[Block] = []
         self.col_blocks: list[ColumnBlock] = []
@@ -195,7 +215,6 @@ class SheetReader:
             show_gridlines=ws.sheet_view.showGridLines is not False,
             col_blocks=sorted(self.col_blocks, key=lambda b: b.first),
             repeat=self.repeat,
-            output=self.output,
             refs=refs,
             notes_only=self.notes_only,
             extras=read_extras(ws, self.where, _parse_area, lambda message: self.warnings.append(f"模板 {message}")),
@@ -241,8 +260,6 @@ class SheetReader:
                 cell.text = self.compile(expressions.compile_text, value, cell)
         else:
             cell.literal = value
-        if commands or (value is not None and cell.literal is None):
-            self.markup = True
         if xl_cell.hyperlink is not None:
             self.warn("超链接不能保留到生成的文件中（单元格的文字会保留）", cell)
         for command in commands:

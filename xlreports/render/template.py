@@ -141,7 +141,6 @@ class TemplateSheet:
     show_gridlines: bool = True
     col_blocks: list[ColumnBlock] = field(default_factory=list)
     repeat: SheetRepeat | None = None
-    output: bool = True  # written into the output (else an instructions sheet, kept out)
     refs: dict[str, str] = field(default_factory=dict)  # xl:ref names -> template cell ("F14")
     notes_only: list[TemplateCell] = field(default_factory=list)  # empty cells holding a note (xl:end)
     extras: Extras = field(default_factory=Extras)  # pictures, conditional formats, names, protection
@@ -164,6 +163,7 @@ class Template:
     form: Command | None
     default_font: tuple[str, float] | None = None
     warnings: list[str] = field(default_factory=list)
+    kept_out: list[str] = field(default_factory=list)  # sheets not written (instructions), not read
 
     @property
     def name(self) -> str:

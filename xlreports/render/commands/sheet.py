@@ -19,7 +19,6 @@ class FormCommand(XlCommand):
         if reader.form is not None:
             raise TemplateError("一个模板只能有一个 xl:form", cell=cell.where)
         reader.form = command
-        reader.output = True
 
     def variables(self, command):
         return [command.attrs["when"]] if command.get("when") else []
@@ -30,7 +29,7 @@ class OutputCommand(XlCommand):
     summary = "这个工作表也写入生成的文件（没有 xl:form 的工作表默认不输出，例如填表说明）"
 
     def apply(self, command, reader, cell):
-        reader.output = True
+        """Nothing to add: which sheets are written is decided before they are read (reader._markers)."""
 
 
 class SheetCommand(XlCommand):
@@ -46,7 +45,6 @@ class SheetCommand(XlCommand):
                                     command.attrs["var"],
                                     reader.compile(expressions.compile_text, name, cell) if name else None,
                                     cell.where)
-        reader.output = True
 
     def variables(self, command):
         return [command.attrs["items"]]
