@@ -159,3 +159,21 @@ def test_hyperlinks_and_filters_are_named_not_dropped_silently(tmp_path):
         "模板 t.xlsx!表!A2：自动筛选（A2:C5）不能保留到生成的文件中",
         "模板 t.xlsx!表!B3：超链接不能保留到生成的文件中（单元格的文字会保留）",
     ]
+
+
+def test_first_page_header_is_named_not_dropped_silently(tmp_path):
+    from openpyxl import Workbook
+
+    from xlreports.render import load_template
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "表"
+    ws["A1"] = "标题"
+    ws.oddFooter.center.text = "第 &P 页"
+    ws.firstFooter.center.text = "首页"
+    ws.HeaderFooter.differentFirst = True
+    book.save(tmp_path / "t.xlsx")
+    template = load_template(tmp_path / "t.xlsx")
+    assert template.sheets[0].page.footer == "&C第 &P 页"
+    assert template.warnings == ["模板 t.xlsx!表!A1：首页不同或奇偶页不同的页眉页脚不能保留，生成的文件每页都用奇数页的页眉页脚"]

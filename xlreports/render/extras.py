@@ -147,6 +147,9 @@ def read_extras(ws, where, parse_area, warn) -> Extras:
                 rules.append(converted)
         if areas and rules:
             extras.cond_formats.append(CondFormat(areas, rules))
+    layout = ws.HeaderFooter
+    if layout.differentFirst or layout.differentOddEven:
+        warn(f"{where(1, 1)}：首页不同或奇偶页不同的页眉页脚不能保留，生成的文件每页都用奇数页的页眉页脚")
     if ws.auto_filter.ref:
         first = parse_area(ws.auto_filter.ref) or (1, 1, 1, 1)
         warn(f"{where(first[0], first[1])}：自动筛选（{ws.auto_filter.ref}）不能保留到生成的文件中")
