@@ -97,3 +97,14 @@ def test_an_area_variable_outside_its_area_is_refused_when_read(tmp_path):
     book.save(tmp_path / "t.xlsx")
     with pytest.raises(TemplateError, match=r'^模板 t\.xlsx!表!A6：u 只在 t\.xlsx!表!A5 的 xl:each\(var="u"\) 区域内有定义'):
         load_template(tmp_path / "t.xlsx")
+
+
+def test_listing_names_the_sheet_kept_out(root, tmp_path, capsys):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    shutil.copy(root / "templates" / "经费分配表.xlsx", folder)
+    book = load_workbook(folder / "经费分配表.xlsx")
+    book.create_sheet("填表说明", 0)["A1"] = "请按「资金分配」填写"
+    book.save(folder / "经费分配表.xlsx")
+    assert main(["templates", str(folder)]) == 0
+    assert "  工作表：填表说明（不输出）、经费分配表" in capsys.readouterr().out

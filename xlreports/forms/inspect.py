@@ -65,10 +65,9 @@ def inspect_template(path: Path) -> FormReport:
     if template.form is not None:
         report.name = template.form.attrs["name"]
         report.when = template.form.get("when")
+    report.sheets = [(name, name not in template.kept_out) for name in template.sheet_names]
     for sheet in template.sheets:
-        report.sheets.append((sheet.name, True))
         _check_sheet(template, sheet, report)
-    report.sheets.extend((name, False) for name in template.kept_out)
     return report
 
 

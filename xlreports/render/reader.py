@@ -82,7 +82,7 @@ def load_template(path: Path, data_names: frozenset[str] = frozenset()) -> Templ
             form = reader.form
         warnings.extend(reader.warnings)
     warnings.extend(_dropped_drawings(path))
-    return Template(path, sheets, form, _default_font(book), warnings, kept_out)
+    return Template(path, sheets, form, _default_font(book), warnings, kept_out, book.sheetnames)
 
 
 _OUTPUT_COMMANDS = re.compile(r"^\s*xl:(form|sheet|output)\b", re.M)

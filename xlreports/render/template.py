@@ -164,6 +164,7 @@ class Template:
     default_font: tuple[str, float] | None = None
     warnings: list[str] = field(default_factory=list)
     kept_out: list[str] = field(default_factory=list)  # sheets not written (instructions), not read
+    sheet_names: list[str] = field(default_factory=list)  # every sheet, in the workbook's order
 
     @property
     def name(self) -> str:
