@@ -57,9 +57,10 @@ class BlockCommand(XlCommand):
                                 "（可能在区域上方插入或删除了行列）；请改用 xl:end", cell=cell.where)
         block.last = parsed[index]
         block.legacy = last_cell
-        end = f'xl:end({self.name}="{block.var if self.name == "each" else block.label or "名称"}")'
-        reader.warn(f'lastCell="{last_cell}"{DEPRECATED}：请删去 lastCell，在区域最后一个单元格的批注中写 {end}',
-                    cell)
+        key = block.var if self.name == "each" else block.label or "名称"
+        named = "" if self.name == "each" or block.label else f'，给 xl:if 加 name="{key}"'
+        reader.warn(f'lastCell="{last_cell}"{DEPRECATED}：请删去 lastCell{named}，'
+                    f'在区域最后一个单元格的批注中写 xl:end({self.name}="{key}")', cell)
 
 
 def check_var(command: Command, where: str) -> None:
