@@ -28,6 +28,9 @@ _FORMULA_START = re.compile(rb"<f[\s>/]")
 _STYLE_ATTR = re.compile(rb'\bs="(\d+)"')
 _PERCENT_BUILTIN = {9, 10}
 
+MAX_CELL_TEXT = 32767
+"""Excel's limit on the characters of one cell: an input text over it is refused, an output one never cut."""
+
 
 def column_index(letters: str) -> int:
     """``"A"`` → 0, ``"AB"`` → 27."""

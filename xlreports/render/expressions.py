@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..amounts import format_amount
+from ..numbers import show_amount
 
 Scope = dict[str, Any]
 Evaluator = Callable[[Scope], Any]
@@ -33,7 +33,7 @@ class ExpressionError(Exception):
 
 
 def _money(value: object) -> str:
-    return format_amount(value) if isinstance(value, int | float) else ("" if value is None else str(value))
+    return show_amount(value) if isinstance(value, int | float) else ("" if value is None else str(value))
 
 
 class Sandbox(SandboxedEnvironment):
