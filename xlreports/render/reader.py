@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..load.xlsx_parts import cell_name, column_index
+from ..load.xlsx_parts import cell_name
 from ..problems import TemplateError
 from . import expressions
 from .checks import outside_their_area
@@ -28,7 +28,7 @@ from .expressions import Evaluator, ExpressionError
 from .extras import read_extras, read_names
 from .formulas import Formula
 from .markup import Command, parse_note
-from .sheet import Page
+from .pagesetup import parse_area, read_page, read_validations
 from .styles import Style, from_openpyxl
 from .template import (
     Area,
@@ -39,7 +39,6 @@ from .template import (
     Template,
     TemplateCell,
     TemplateSheet,
-    Validation,
 )
 
 
@@ -73,7 +72,7 @@ def load_template(path: Path, data_names: frozenset[str] = frozenset()) -> Templ
         reader = SheetReader(path.name, ws, env, data_names)
         sheets.append(reader.read())
         readers.append(reader)
-    names = read_names(book, [ws.title for ws in book.worksheets], _parse_area)
+    names = read_names(book, [ws.title for ws in book.worksheets], parse_area)
     for sheet, reader in zip(sheets, readers, strict=True):
         sheet.extras.names = names.get(sheet.name, [])
         if reader.form is not None:
@@ -207,8 +206,8 @@ class SheetReader:
             hidden_cols=self._hidden_cols(),
             default_row_height=ws.sheet_format.defaultRowHeight if ws.sheet_format.customHeight else None,
             default_col_width=ws.sheet_format.defaultColWidth,
-            page=self._page(),
-            validations=self._validations(),
+            page=read_page(ws),
+            validations=read_validations(ws),
             freeze=split_cell(ws.freeze_panes) if ws.freeze_panes else None,
             root=root,
             merge_rules=self.merge_rules,
@@ -217,7 +216,7 @@ class SheetReader:
             repeat=self.repeat,
             refs=refs,
             notes_only=self.notes_only,
-            extras=read_extras(ws, self.where, _parse_area, lambda message: self.warnings.append(f"模板 {message}")),
+            extras=read_extras(ws, self.where, parse_area, lambda message: self.warnings.append(f"模板 {message}")),
         )
         misplaced = outside_their_area(sheet, self.data_names)
         if misplaced:
@@ -318,79 +317,6 @@ class SheetReader:
             if dim.hidden:
                 hidden.update(range(dim.min or 1, (dim.max or dim.min or 1) + 1))
         return hidden
-
-    def _page(self) -> Page:
-        ws = self.ws
-        setup = ws.page_setup
-        fit = bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
-        margins = ws.page_margins
-        page = Page(
-            orientation=setup.orientation,
-            paper_size=int(setup.paperSize) if setup.paperSize else None,
-            fit_width=(int(setup.fitToWidth) if setup.fitToWidth is not None else 1) if fit else None,
-            fit_height=(int(setup.fitToHeight) if setup.fitToHeight is not None else 1) if fit else None,
-            scale=int(setup.scale) if setup.scale else None,
-            margins={k: float(getattr(margins, k)) for k in ("left", "right", "top", "bottom", "header", "footer")},
-            center_horizontally=bool(ws.print_options.horizontalCentered),
-            center_vertically=bool(ws.print_options.verticalCentered),
-            header=_header_text(ws.oddHeader),
-            footer=_header_text(ws.oddFooter),
-            gridlines=bool(ws.print_options.gridLines),
-            row_breaks=[brk.id for brk in ws.row_breaks.brk],
-        )
-        if ws.print_area:
-            areas = [_parse_area(a) for a in ws.print_area.split(",")]
-            areas = [a for a in areas if a]
-            if areas:
-                page.print_area = areas[0]
-        if ws.print_title_rows:
-            first, _, last = ws.print_title_rows.replace("$", "").partition(":")
-            page.repeat_rows = (int(first), int(last or first))
-        if ws.print_title_cols:
-            first, _, last = ws.print_title_cols.replace("$", "").partition(":")
-            page.repeat_cols = (column_index(first) + 1, column_index(last or first) + 1)
-        return page
-
-    def _validations(self) -> list[Validation]:
-        result = []
-        for dv in self.ws.data_validations.dataValidation:
-            areas = [a for a in (_parse_area(str(r)) for r in dv.sqref.ranges) if a]
-            options: dict[str, Any] = {
-                "type": dv.type or "any",
-                "operator": dv.operator,
-                "formula1": dv.formula1,
-                "formula2": dv.formula2,
-                "allow_blank": bool(dv.allow_blank),
-                "show_dropdown": not dv.showDropDown,
-                "show_input": bool(dv.showInputMessage),
-                "show_error": bool(dv.showErrorMessage),
-                "error_style": dv.errorStyle,
-                "error_title": dv.errorTitle,
-                "error": dv.error,
-                "prompt_title": dv.promptTitle,
-                "prompt": dv.prompt,
-            }
-            result.append(Validation(areas, options))
-        return result
-
-
-def _header_text(header_footer) -> str | None:
-    """A page header/footer in Excel's ``&L…&C…&R…`` notation with its fonts (``&"宋体"&10``), or ``None``."""
-    parts = []
-    for code, part in (("&L", header_footer.left), ("&C", header_footer.center), ("&R", header_footer.right)):
-        if part is not None and part.text:
-            parts.append(code + str(part))  # str() keeps the part's font, size and colour
-    return "".join(parts) or None
-
-
-def _parse_area(text: str) -> Area | None:
-    text = text.split("!")[-1].replace("$", "").strip()
-    first, _, last = text.partition(":")
-    a = split_cell(first)
-    b = split_cell(last) if last else a
-    if a is None or b is None:
-        return None
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
 
 
 def _nest(root: Block, blocks: list[Block], template: str) -> None:
