@@ -71,7 +71,7 @@ def run_jobs(jobs: list[Job], outputs, timings: Timings, workers: int = 1) -> li
         if result.crash:
             raise RuntimeError(result.crash)
         if result.error:
-            raise TemplateError(result.error)
+            raise TemplateError.again(result.error, None, None)  # already says 模板 and where
     return results
 
 
