@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from ..load.limits import TEMPLATE, check_workbook
 from ..load.xlsx_parts import first_sheet_note
 from ..problems import TemplateError
 from ..render import Template, load_template
@@ -76,6 +77,9 @@ def load_forms(folder: Path) -> list[Form]:
 
 
 def _form_command(path: Path) -> Command | None:
+    refusal = check_workbook(path, profile=TEMPLATE)
+    if refusal is not None:
+        raise TemplateError(str(refusal), template=path.name)
     try:
         note = first_sheet_note(path)
     except (KeyError, OSError, ElementTree.ParseError, zipfile.BadZipFile):

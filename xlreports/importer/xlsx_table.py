@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from .. import contract
+from ..load.limits import check_workbook
 from ..load.xlsx_parts import XlsxParts, cell_name, column_letters
 from ..problems import Problems
 from .header import header_columns, is_header, locate
@@ -23,6 +24,10 @@ def read_xlsx_table(path: Path, problems: Problems) -> SourceTable | None:
     if path.suffix.lower() == ".xls" or not zipfile.is_zipfile(path):
         problems.error(f"{path.name} 不是 .xlsx 工作簿（旧版 .xls 或加密的文件无法读取）",
                        expected="在 Excel 或 WPS 中另存为 .xlsx（不设密码）后再试")
+        return None
+    refusal = check_workbook(path)
+    if refusal is not None:
+        problems.error(refusal.message, sheet=refusal.sheet, cell=refusal.cell)
         return None
     import pandas as pd  # deferred: only an .xlsx import needs it
 

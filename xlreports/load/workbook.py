@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import contract
 from ..problems import Problems
+from . import limits
 from .xlsx_parts import XlsxParts
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -55,6 +56,10 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
     if not path.exists():
         problems.error(f"找不到文件 {path}")
         return None
+    refusal = limits.check_workbook(path, lambda sheet: contract.sheet_spec(sheet) is not None)
+    if refusal is not None:
+        problems.error(refusal.message, sheet=refusal.sheet, cell=refusal.cell)
+        return None
     if path.suffix.lower() == ".xls":
         problems.error(f"{name} 是旧版 Excel 97-2003 (.xls) 文件：请在 Excel 或 WPS 中“另存为” .xlsx 格式后再试")
         return None
@@ -80,6 +85,7 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
 
     parts = XlsxParts.open(path)
     sheets: dict[str, RawSheet] = {}
+    area = 0
     with book:
         for sheet_name in book.sheet_names:
             spec = contract.sheet_spec(sheet_name)
@@ -90,6 +96,12 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
                 continue
             # pandas opened the file with calamine; its sheet is parsed once for cells and merged ranges
             sheet = book.book.get_sheet_by_name(sheet_name)
+            refusal = limits.check_grid(sheet_name, sheet.start, sheet.height, sheet.width, area)
+            if refusal is not None:
+                problems.error(refusal.message, sheet=refusal.sheet, cell=refusal.cell)
+                parts.close()
+                return None
+            area += limits.grid_area(sheet.start, sheet.height, sheet.width)
             grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
             _fill_merged(grid, sheet.merged_cell_ranges or [])
             sheets[spec.name] = RawSheet(sheet_name, spec, grid, parts.formulas_without_result(sheet_name))

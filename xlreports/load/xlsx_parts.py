@@ -63,7 +63,7 @@ class XlsxParts:
     @classmethod
     def open(cls, path) -> XlsxParts:
         archive = zipfile.ZipFile(path)
-        return cls(archive, _sheet_parts(archive))
+        return cls(archive, sheet_parts(archive))
 
     def close(self) -> None:
         self.archive.close()
@@ -125,7 +125,7 @@ def _unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -167,7 +167,7 @@ def first_sheet_note(path, ref: str = "A1") -> str | None:
     missing or broken (the caller then loads the workbook the slow way).
     """
     with zipfile.ZipFile(path) as archive:
-        parts = _sheet_parts(archive)
+        parts = sheet_parts(archive)
         if not parts:
             return None
         sheet = next(iter(parts.values()))

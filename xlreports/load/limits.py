@@ -1,0 +1,378 @@
+"""Limits a workbook must keep before calamine or openpyxl may read it.
+
+A workbook arrives by e-mail from anyone; so does a template.  A 10 KB file can make a reader ask for
+hundreds of gigabytes (one cell at ``XFD1048576``), expand a few megabytes into gigabytes (a zip bomb,
+4 GB of whitespace between two tags) or expand entities (billion laughs, external entities).
+:func:`check_workbook` measures the file with the standard library, in bounded memory, and returns a
+located Chinese refusal for the first limit it passes; the limits are far above any real workbook (a
+province's largest has about 100,000 rows of 30 columns) and are explained in ``docs/limits.md``.
+
+Every reader of a workbook calls it first: the input loader, the importer and the template reader.
+"""
+
+from __future__ import annotations
+
+import copy
+import posixpath
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import xmlscan
+from .xmlscan import Malformed, PartLimits, TooLarge
+
+KB, MB, GB = 1 << 10, 1 << 20, 1 << 30
+
+MAX_FILE_BYTES = 200 * MB  # on disk, .xlsx/.xlsm/.ods
+MAX_BINARY_FILE_BYTES = 64 * MB  # on disk, .xls/.xlsb: read whole by calamine, not checked cell by cell
+MAX_PARTS = 10_000  # zip entries
+MAX_PART_BYTES = 512 * MB  # one part, uncompressed
+MAX_TOTAL_BYTES = 2 * GB  # all parts, uncompressed
+MAX_RATIO = 250  # uncompressed : compressed, for a part of more than RATIO_FROM bytes
+RATIO_FROM = 1 * MB
+MAX_TEXT_BYTES = 1 * MB  # one cell's text, one attribute, one run of whitespace between two tags
+MAX_SHARED_BYTES = 256 * MB  # xl/sharedStrings.xml, kept whole in memory by calamine
+MAX_SHARED_STRINGS = 5_000_000
+MAX_CELL_TEXT_TOTAL = 512 * MB  # the text of every shared-string cell read (each becomes its own string)
+
+SheetFilter = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The limits of what is read from the sheets: an input (calamine: a grid of every cell from A1)
+    or a template (openpyxl: an object for every cell, merged cells included)."""
+
+    area: int  # rows × columns, from A1 to the last cell, summed over the sheets read
+    cells: int  # cells with content, summed over the sheets read
+    merged: int  # cells covered by merged ranges, summed over the sheets read
+
+
+INPUT = Profile(area=10_000_000, cells=5_000_000, merged=10_000_000)
+TEMPLATE = Profile(area=1_000_000, cells=100_000, merged=100_000)
+MAX_AREA = INPUT.area
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a workbook is not read: a Chinese message, and the sheet and cell when there is one."""
+
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}!{self.cell}：" if self.sheet and self.cell else ""
+        return where + self.message
+
+
+_RESAVE = "请在 Excel 或 WPS 中打开、另存为一个新文件后再试；若文件来自他人，请对方重新保存后发送"
+_TRIM = "请删除工作表右侧和下方多余的行和列（选中后“删除”，不是“清除内容”），保存后再试"
+_NOT_A_WORKBOOK = "这不是一个正常的工作簿（可能被恶意构造或已损坏），已拒绝读取"
+
+
+def size(value: int) -> str:
+    """Bytes as people read them: ``4 GB``, ``512 MB``, ``1.5 KB``."""
+    for unit, name in ((GB, "GB"), (MB, "MB"), (KB, "KB")):
+        if value >= unit:
+            return f"{value / unit:.1f}".removesuffix(".0") + f" {name}"
+    return f"{value} 字节"
+
+
+def check_workbook(path: Path, sheets: SheetFilter | None = None, profile: Profile = INPUT) -> Refusal | None:
+    """The first limit ``path`` passes, or ``None``; ``sheets`` chooses the sheets that will be read
+    (all when ``None``)."""
+    name = path.name
+    try:
+        on_disk = path.stat().st_size
+        with path.open("rb") as handle:
+            magic = handle.read(8)
+    except OSError:
+        return None  # the reader says what is wrong with a file it cannot open
+    binary = not magic.startswith(b"PK") or path.suffix.lower() in (".xls", ".xlsb")
+    limit = MAX_BINARY_FILE_BYTES if binary else MAX_FILE_BYTES
+    if on_disk > limit:
+        return Refusal(f"{name} 有 {size(on_disk)}，超过上限 {size(limit)}：一个填报工作簿不会这么大；"
+                       "请确认选对了文件，或删除不需要的工作表、图片后另存再试")
+    if not zipfile.is_zipfile(path):
+        return None  # .xls or not a workbook: the reader says so
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _Zip(name, archive, sheets, profile).check()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        return Refusal(f"{name} 无法读取（文件已损坏：{_zip_error(exc)}）：{_RESAVE}")
+
+
+def _zip_error(exc: Exception) -> str:
+    text = str(exc)
+    if "CRC" in text:
+        return "校验值不符"
+    return "zip 结构错误"
+
+
+class _Zip:
+    def __init__(self, name: str, archive: zipfile.ZipFile, sheets: SheetFilter | None, profile: Profile) -> None:
+        self.name = name
+        self.profile = profile
+        self.archive = archive
+        self.wanted = sheets
+        self.infos = {info.filename: info for info in archive.infolist()}
+        self.parts: dict[str, str] = {}  # worksheet parts by sheet name, once workbook.xml is known safe
+
+    def check(self) -> Refusal | None:
+        try:
+            self._entries()
+            sheet_parts = self._xml_parts()
+            self._sheets(sheet_parts)
+        except _Refused as refused:
+            return refused.refusal
+        return None
+
+    # --- the zip container ---------------------------------------------------------------------
+
+    def _entries(self) -> None:
+        infos = self.archive.infolist()
+        if len(infos) > MAX_PARTS:
+            self._refuse(f"{self.name} 中有 {len(infos):,} 个部件（zip 条目），超过上限 {MAX_PARTS:,}：{_NOT_A_WORKBOOK}")
+        seen: dict[str, str] = {}
+        total = 0
+        for info in infos:
+            part = info.filename
+            odd = _odd_name(part)
+            if odd:
+                self._refuse(f"{self.name} 中有异常的部件名「{_printable(part)}」（{odd}）：{_NOT_A_WORKBOOK}")
+            key = part.lower()
+            if key in seen:
+                self._refuse(f"{self.name} 中的部件「{_printable(part)}」与「{_printable(seen[key])}」重名：{_NOT_A_WORKBOOK}")
+            seen[key] = part
+            if info.is_dir():
+                continue
+            if info.flag_bits & 0x1:
+                self._refuse(f"{self.name} 中的部件 {part} 已加密：请在 Excel 或 WPS 中取消密码后另存再试")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                self._refuse(f"{self.name} 中的部件 {part} 使用了不支持的压缩方式（{info.compress_type}）：{_RESAVE}")
+            if info.file_size > MAX_PART_BYTES:
+                self._too_large_part(part, info.file_size)
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_FROM and ratio > MAX_RATIO:
+                self._refuse(f"{self.name} 中的部件 {part}（{self._sheet_of(part)}）从 {size(info.compress_size)} "
+                             f"解压为 {size(info.file_size)}，压缩比 {ratio:,.0f}:1，超过上限 {MAX_RATIO}:1"
+                             f"（压缩炸弹）：{_NOT_A_WORKBOOK}")
+            total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            self._refuse(f"{self.name} 解压后共有 {size(total)}，超过上限 {size(MAX_TOTAL_BYTES)}：{_NOT_A_WORKBOOK}")
+
+    def _too_large_part(self, part: str, measured: int, limit: int = MAX_PART_BYTES) -> None:
+        self._refuse(f"{self.name} 中的部件 {part}（{self._sheet_of(part)}）解压后超过 {size(measured)}，"
+                     f"超过上限 {size(limit)}：{_NOT_A_WORKBOOK}")
+
+    def _open(self, part: str):
+        """The part as it really is: read to the end of its data, whatever size the zip declares."""
+        info = copy.copy(self.infos[part])
+        info.file_size = MAX_PART_BYTES + 1
+        return self.archive.open(info)
+
+    # --- every XML part: no DTD, nothing oversize ----------------------------------------------
+
+    def _xml_parts(self) -> dict[str, str]:
+        """Check every XML part; the worksheet parts by sheet name."""
+        limits = PartLimits(MAX_PART_BYTES, MAX_TEXT_BYTES)
+        for part, info in self.infos.items():
+            if info.is_dir():
+                continue
+            with self._open(part) as stream:
+                head = stream.read(64)
+            if not _looks_like_xml(head):
+                continue
+            if part in self._worksheet_candidates():
+                with self._open(part) as stream:  # the sheets read are measured below, in full
+                    self._guard(part, lambda s=stream: xmlscan.check_head(s.read(xmlscan.HEAD)))
+                continue
+            self._guard(part, lambda p=part: self._scan_whole(p, limits))
+        self.parts = self._sheet_parts()
+        return self.parts
+
+    def _scan_whole(self, part: str, limits: PartLimits) -> None:
+        with self._open(part) as stream:
+            measured = xmlscan.scan_part(stream, limits)
+        self._same_size(part, measured)
+
+    def _same_size(self, part: str, measured: int) -> None:
+        declared = self.infos[part].file_size
+        if measured != declared:
+            self._refuse(f"{self.name} 中的部件 {part} 声明解压后为 {size(declared)}，实际为 {size(measured)}"
+                         f"（文件已损坏或被篡改）：{_NOT_A_WORKBOOK}")
+
+    def _worksheet_candidates(self) -> set[str]:
+        if not hasattr(self, "_candidates"):
+            self._candidates = {p for p in self.infos if p.startswith("xl/worksheets/") and p.endswith(".xml")}
+        return self._candidates
+
+    def _sheet_parts(self) -> dict[str, str]:
+        from .xlsx_parts import sheet_parts
+
+        try:
+            return sheet_parts(self.archive)
+        except Exception:  # a broken workbook.xml: the reader reports it
+            return {}
+
+    def _sheet_of(self, part: str) -> str:
+        for sheet, sheet_part in self.parts.items():
+            if sheet_part == part:
+                return f"工作表「{sheet}」"
+        return "共享字符串" if part == "xl/sharedStrings.xml" else "工作簿的一部分"
+
+    # --- the sheets that will be read ----------------------------------------------------------
+
+    def _sheets(self, parts: dict[str, str]) -> None:
+        limits = PartLimits(MAX_PART_BYTES, MAX_TEXT_BYTES)
+        shared = self._shared_strings()
+        area = cells = merged = 0
+        limit = self.profile
+        # every worksheet not read is skipped: calamine parses a sheet only when asked for it
+        for sheet, part in parts.items():
+            if part not in self.infos or (self.wanted is not None and not self.wanted(sheet)):
+                continue
+            scan = self._guard(part, lambda p=part: xmlscan.scan_sheet(lambda: self._open(p), limits), sheet)
+            self._same_size(part, scan.size)
+            self._declared(sheet, scan)
+            area += scan.rows * scan.columns
+            last = _cell(scan.rows, scan.columns)
+            if area > limit.area:
+                self._refuse(f"工作表的使用范围到 {last}（{scan.rows:,} 行 × {scan.columns:,} 列）"
+                             f"{_sum_note(area, scan.rows * scan.columns)}，超过上限 {limit.area:,} 个单元格：{_TRIM}",
+                             sheet, last)
+            cells += scan.cells
+            if cells > limit.cells:
+                self._refuse(f"工作表有 {scan.cells:,} 个非空单元格{_sum_note(cells, scan.cells)}，"
+                             f"超过上限 {limit.cells:,}：请把数据拆分到几个工作簿中", sheet)
+            merged += scan.merged
+            if merged > limit.merged:
+                self._refuse(f"工作表的合并单元格共覆盖 {scan.merged:,} 个单元格{_sum_note(merged, scan.merged)}，"
+                             f"超过上限 {limit.merged:,}：请取消多余的合并（尤其是整行、整列的合并）后保存再试", sheet)
+            if shared is not None and scan.cells:
+                self._shared_text(sheet, part, scan, shared, limits)
+
+    def _declared(self, sheet: str, scan: xmlscan.SheetScan) -> None:
+        if not scan.declared:
+            return
+        last = scan.declared.replace("$", "").split(":")[-1]
+        letters = last.rstrip("0123456789")
+        digits = last[len(letters):]
+        if not letters.isalpha() or not digits or len(letters) > 3 or len(digits) > 7:
+            return  # an unreadable dimension is not used by any reader
+        rows, columns = int(digits), xmlscan.column_number(letters.upper())
+        if rows * columns > self.profile.area:
+            self._refuse(f"工作表声明的范围（dimension）是 {scan.declared}（{rows:,} 行 × {columns:,} 列），"
+                         f"超过上限 {self.profile.area:,} 个单元格：{_TRIM}", sheet, last.upper())
+
+    def _shared_strings(self) -> xmlscan.SharedScan | None:
+        part = "xl/sharedStrings.xml"
+        if part not in self.infos:
+            return None
+        if self.infos[part].file_size > MAX_SHARED_BYTES:
+            self._refuse(f"{self.name} 中的共享字符串（{part}）解压后有 {size(self.infos[part].file_size)}，"
+                         f"超过上限 {size(MAX_SHARED_BYTES)}：{_NOT_A_WORKBOOK}")
+        limits = PartLimits(MAX_SHARED_BYTES, MAX_TEXT_BYTES)
+
+        def scan() -> xmlscan.SharedScan:
+            with self._open(part) as stream:
+                return xmlscan.scan_shared_strings(stream, limits)
+
+        shared = self._guard(part, scan)
+        if shared.count > MAX_SHARED_STRINGS:
+            self._refuse(f"{self.name} 中有 {shared.count:,} 个不同的文字（共享字符串），"
+                         f"超过上限 {MAX_SHARED_STRINGS:,}：请把数据拆分到几个工作簿中")
+        return shared
+
+    def _shared_text(self, sheet, part, scan, shared, limits) -> None:
+        """Each cell gets its own copy of its shared string: a long one used by many cells multiplies."""
+        if scan.cells * shared.longest <= MAX_CELL_TEXT_TOTAL:
+            return
+        exact = self._guard(part, lambda: xmlscan.scan_sheet(lambda: self._open(part), limits, want_shared=True), sheet)
+        lengths = shared.lengths
+        known = exact.shared_indexes or []
+        total = sum(lengths[i] if i < len(lengths) else 0 for i in known)
+        total += (exact.shared_cells - len(known)) * shared.longest
+        if total > MAX_CELL_TEXT_TOTAL:
+            self._refuse(f"工作表的单元格引用的文字共约 {size(total)}（同一段长文字被许多单元格重复引用），"
+                         f"超过上限 {size(MAX_CELL_TEXT_TOTAL)}：{_NOT_A_WORKBOOK}", sheet)
+
+    # --- refusals ------------------------------------------------------------------------------
+
+    def _guard(self, part: str, measure, sheet: str | None = None):
+        """Run a measurement of ``part``, turning what it finds into a located refusal."""
+        where = f"{self.name} 中的部件 {part}" + (f"（工作表「{sheet}」）" if sheet else f"（{self._sheet_of(part)}）")
+        try:
+            return measure()
+        except Malformed as exc:
+            self._refuse(f"{where}{exc}：{_NOT_A_WORKBOOK}", sheet)
+        except TooLarge as exc:
+            if exc.what == "part":
+                self._too_large_part(part, exc.value, exc.limit)
+            self._refuse(f"{where}中有一段超过 {size(exc.value)} 的连续文字或空白（一个单元格最多 32,767 个字，"
+                         f"约 96 KB），超过上限 {size(exc.limit)}：{_NOT_A_WORKBOOK}", sheet)
+
+    def _refuse(self, message: str, sheet: str | None = None, cell: str | None = None):
+        raise _Refused(Refusal(message, sheet, cell))
+
+
+class _Refused(Exception):
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+
+def _odd_name(part: str) -> str | None:
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in part):
+        return "含有控制字符"
+    if "\\" in part:
+        return "含有反斜杠"
+    if part.startswith("/") or (len(part) > 1 and part[1] == ":"):
+        return "是绝对路径"
+    if ".." in part.split("/"):
+        return "含有 .."
+    if posixpath.normpath(part) != part.rstrip("/") and part.rstrip("/"):
+        return "路径不规范"
+    if len(part) > 1024:
+        return "过长"
+    return None
+
+
+def _printable(part: str) -> str:
+    text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in part)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return stripped.startswith(b"<") or head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2] == b"\x00<"
+
+
+def _cell(row: int, column: int) -> str:
+    from .xlsx_parts import cell_name
+
+    return cell_name(max(row, 1) - 1, max(column, 1) - 1)
+
+
+def _sum_note(total: int, own: int) -> str:
+    return "" if own == total else f"（连同前面读取的工作表共 {total:,} 个）"
+
+
+def check_grid(sheet: str, start: tuple[int, int] | None, height: int, width: int, so_far: int = 0) -> Refusal | None:
+    """The grid a sheet becomes (from A1), checked once calamine knows its extent and before its rows
+    become Python lists: the last check for the formats whose cells are not measured beforehand."""
+    top, left = start or (0, 0)
+    rows, columns = top + height, left + width
+    if so_far + grid_area(start, height, width) <= MAX_AREA:
+        return None
+    last = _cell(rows, columns)
+    return Refusal(f"工作表的使用范围到 {last}（{rows:,} 行 × {columns:,} 列），超过上限 {MAX_AREA:,} 个单元格：{_TRIM}",
+                   sheet, last)
+
+
+def grid_area(start: tuple[int, int] | None, height: int, width: int) -> int:
+    """Cells of the grid a sheet becomes, from A1 to its last cell."""
+    top, left = start or (0, 0)
+    return (top + height) * (left + width)
