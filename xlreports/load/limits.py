@@ -122,21 +122,21 @@ class _Zip:
 
     def check(self) -> Refusal | None:
         try:
-            self._entries()
-            sheet_parts = self._xml_parts()
-            self._sheets(sheet_parts)
+            self._names()
+            self.parts = self._workbook_parts()
+            self._sizes()
+            self._sheets(self._xml_parts())
         except _Refused as refused:
             return refused.refusal
         return None
 
     # --- the zip container ---------------------------------------------------------------------
 
-    def _entries(self) -> None:
+    def _names(self) -> None:
         infos = self.archive.infolist()
         if len(infos) > MAX_PARTS:
             self._refuse(f"{self.name} 中有 {len(infos):,} 个部件（zip 条目），超过上限 {MAX_PARTS:,}：{_NOT_A_WORKBOOK}")
         seen: dict[str, str] = {}
-        total = 0
         for info in infos:
             part = info.filename
             odd = _odd_name(part)
@@ -152,6 +152,18 @@ class _Zip:
                 self._refuse(f"{self.name} 中的部件 {part} 已加密：请在 Excel 或 WPS 中取消密码后另存再试")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 self._refuse(f"{self.name} 中的部件 {part} 使用了不支持的压缩方式（{info.compress_type}）：{_RESAVE}")
+
+    def _workbook_parts(self) -> dict[str, str]:
+        """The worksheet parts by sheet name, read once xl/workbook.xml and its relationships are known safe."""
+        limits = PartLimits(min(MAX_PART_BYTES, 64 * MB), MAX_TEXT_BYTES)
+        for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if part in self.infos:
+                self._guard(part, lambda p=part: self._scan_whole(p, limits))
+        return self._sheet_parts()
+
+    def _sizes(self) -> None:
+        total = 0
+        for part, info in self.infos.items():
             if info.file_size > MAX_PART_BYTES:
                 self._too_large_part(part, info.file_size)
             ratio = info.file_size / max(info.compress_size, 1)
@@ -163,8 +175,9 @@ class _Zip:
         if total > MAX_TOTAL_BYTES:
             self._refuse(f"{self.name} 解压后共有 {size(total)}，超过上限 {size(MAX_TOTAL_BYTES)}：{_NOT_A_WORKBOOK}")
 
-    def _too_large_part(self, part: str, measured: int, limit: int = MAX_PART_BYTES) -> None:
-        self._refuse(f"{self.name} 中的部件 {part}（{self._sheet_of(part)}）解压后超过 {size(measured)}，"
+    def _too_large_part(self, part: str, measured: int, limit: int = MAX_PART_BYTES, read: bool = False) -> None:
+        amount = f"读到 {size(measured)} 仍未结束" if read else f"为 {size(measured)}"
+        self._refuse(f"{self.name} 中的部件 {part}（{self._sheet_of(part)}）解压后{amount}，"
                      f"超过上限 {size(limit)}：{_NOT_A_WORKBOOK}")
 
     def _open(self, part: str):
@@ -190,7 +203,6 @@ class _Zip:
                     self._guard(part, lambda s=stream: xmlscan.check_head(s.read(xmlscan.HEAD)))
                 continue
             self._guard(part, lambda p=part: self._scan_whole(p, limits))
-        self.parts = self._sheet_parts()
         return self.parts
 
     def _scan_whole(self, part: str, limits: PartLimits) -> None:
@@ -310,7 +322,7 @@ class _Zip:
             self._refuse(f"{where}{exc}：{_NOT_A_WORKBOOK}", sheet)
         except TooLarge as exc:
             if exc.what == "part":
-                self._too_large_part(part, exc.value, exc.limit)
+                self._too_large_part(part, exc.value, exc.limit, read=True)
             self._refuse(f"{where}中有一段超过 {size(exc.value)} 的连续文字或空白（一个单元格最多 32,767 个字，"
                          f"约 96 KB），超过上限 {size(exc.limit)}：{_NOT_A_WORKBOOK}", sheet)
 

@@ -21,14 +21,12 @@ from __future__ import annotations
 import re
 from array import array
 from dataclasses import dataclass, field
-from itertools import repeat
 from typing import BinaryIO
 from xml.parsers import expat
 
 CHUNK = 1 << 20
 HEAD = 64 * 1024
 
-_REF = re.compile(rb' r="([A-Z]*)([1-9]\d*)"')
 _MERGE = re.compile(rb'<(?:[\w.-]+:)?mergeCell\s+ref="\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)"')
 _SHARED_VALUE = re.compile(rb't="s"[^>]*>\s*<v>(\d+)</v>')
 _ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
@@ -117,16 +115,17 @@ def check_head(head: bytes) -> int:
                 raise Malformed("是空的（没有 XML 元素）")
             raise Malformed(f"开头 {HEAD // 1024} KB 内没有 XML 元素")
         if head.startswith(b"<?", start):
-            end = head.find(b"?>", start)
+            close = b"?>"
         elif head.startswith(b"<!--", start):
-            end = head.find(b"-->", start)
+            close = b"-->"
         elif head.startswith(b"<!", start):
             raise Malformed(_DTD)
         else:
             return start
+        end = head.find(close, start)
         if end == -1:
             raise Malformed(f"开头 {HEAD // 1024} KB 内没有 XML 元素")
-        pos = end + 2
+        pos = end + len(close)
 
 
 _DTD = "含有文档类型声明（<!DOCTYPE>/<!ENTITY>），可能是 XML 实体攻击（实体展开或读取外部文件）"
@@ -200,8 +199,7 @@ class _FastSheet:
         self.want_shared = want_shared
         self.cell_tags = self.row_tags = self.closed = 0
         self.cell_refs = self.row_refs = 0
-        self.rows = 0
-        self.columns = b""
+        self.rows = self.columns = 0
         self.declared: str | None = None
         self.merged = 0
         self.indexes: list[int] = []
@@ -240,17 +238,11 @@ class _FastSheet:
         self.cell_tags += data.count(b"<" + p + b"c")
         self.row_tags += data.count(b"<" + p + b"row")
         self.closed += data.count(b"</" + p + b"c>")
-        refs = _REF.findall(data)
-        if refs:
-            letters, numbers = zip(*refs, strict=True)
-            rows = letters.count(b"")
-            self.row_refs += rows
-            self.cell_refs += len(refs) - rows
-            cells = set(letters)
-            cells.discard(b"")
-            if cells:
-                self.columns = max(cells | {self.columns}, key=lambda c: (len(c), c))
-            self.rows = max(self.rows, _number(max(map(bytes.rjust, numbers, repeat(10))).lstrip()))
+        cells, rows, last_row, last_column = _references(data)
+        self.cell_refs += cells
+        self.row_refs += rows
+        self.rows = max(self.rows, last_row)
+        self.columns = max(self.columns, last_column)
         if self.want_shared:
             self.shared += data.count(b't="s"')
             self.indexes.extend(int(i) for i in _SHARED_VALUE.findall(data))
@@ -260,8 +252,51 @@ class _FastSheet:
                 and (not self.want_shared or len(self.indexes) == self.shared))
 
     def result(self) -> SheetScan:
-        return SheetScan(self.closed, self.rows, column_number(self.columns[:4]), self.shared, self.declared,
+        return SheetScan(self.closed, self.rows, self.columns, self.shared, self.declared,
                          self.indexes if self.want_shared else None, self.merged)
+
+
+_WINDOW = 16  # bytes read after r=": up to 4 letters, 10 digits and the closing quote
+
+
+def _references(data: bytes) -> tuple[int, int, int, int]:
+    """The ``r="…"`` attributes of a piece of ``<sheetData>``, vectorised: how many are cell references
+    (``AB12``) and how many row numbers (``12``), the last row and the last column they name.
+
+    A reference that is neither (lower case, a leading zero, too long) counts as neither, so that the
+    counts do not add up and the sheet is read with expat instead.
+    """
+    import numpy as np  # deferred: pandas brings it, only a workbook check needs it
+
+    raw = np.frombuffer(data + b"\0" * _WINDOW, dtype=np.uint8)
+    r = np.flatnonzero(raw[1:len(data) - 3] == ord("r")) + 1
+    r = r[(raw[r - 1] == ord(" ")) & (raw[r + 1] == ord("=")) & (raw[r + 2] == ord('"'))]
+    if not len(r):
+        return 0, 0, 0, 0
+    span = np.arange(_WINDOW)
+    window = raw[(r + 3)[:, None] + span]
+    letters = ((window >= 65) & (window <= 90)).argmin(axis=1)  # the first position that is not a letter
+    end = (((window < 48) | (window > 57)) & (span >= letters[:, None])).argmax(axis=1)
+    each = np.arange(len(r))
+    digits = end - letters
+    valid = ((letters <= 4) & (digits >= 1) & (digits <= 10) & (window[each, end] == ord('"'))
+             & (window[each, np.minimum(letters, _WINDOW - 1)] != ord("0")))
+    cells = valid & (letters > 0)
+    return (int(cells.sum()), int((valid & (letters == 0)).sum()),
+            _largest(window, letters, np.where(valid, digits, 0), 48, 10),
+            _largest(window, np.zeros_like(letters), np.where(cells, letters, 0), 64, 26))
+
+
+def _largest(window, starts, lengths, zero: int, base: int) -> int:
+    """The largest number written from ``starts`` over ``lengths`` bytes (digits, or letters A=1…)."""
+    import numpy as np
+
+    longest = int(lengths.max())
+    if not longest:
+        return 0
+    rows = np.flatnonzero(lengths == longest)
+    picked = window[rows[:, None], starts[rows][:, None] + np.arange(longest)].astype(np.int64) - zero
+    return int((picked @ (base ** np.arange(longest - 1, -1, -1, dtype=np.int64))).max())
 
 
 def _exact_sheet(stream: BinaryIO, want_shared: bool) -> SheetScan:
