@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from hostile import corpus
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "hostile"))
-
-import corpus  # noqa: E402
-
-from xlreports.load import limits, xmlscan  # noqa: E402
-from xlreports.load.limits import TEMPLATE, check_workbook  # noqa: E402
-from xlreports.problems import InputError, Problems  # noqa: E402
-from xlreports.validate import read_input  # noqa: E402
+from xlreports.load import limits, xmlscan
+from xlreports.load.limits import TEMPLATE, check_workbook
+from xlreports.problems import InputError, Problems
+from xlreports.validate import read_input
 
 
 def sheet_with(tmp_path: Path, rows_xml: str, dimension: str | None = None, name: str = "in.xlsx") -> Path:

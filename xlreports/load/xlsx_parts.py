@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -25,6 +25,8 @@ _CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?>', re.S)
 _VALUE = re.compile(rb"<v>\s*[^<\s][^<]*</v>", re.S)
 _FORMULA_TEXT = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
 _FORMULA_START = re.compile(rb"<f[\s>/]")
+_ERROR_TYPE = b' t="e"'
+_ERROR_VALUE = re.compile(rb"<v>\s*([^<\s]+)\s*</v>")
 _STYLE_ATTR = re.compile(rb'\bs="(\d+)"')
 _PERCENT_BUILTIN = {9, 10}
 
@@ -59,6 +61,7 @@ class XlsxParts:
     archive: zipfile.ZipFile
     sheet_parts: dict[str, str]
     _percent_styles: set[int] | None = None
+    _sheet_facts: dict[str, tuple[dict, dict]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, path) -> XlsxParts:
@@ -74,25 +77,18 @@ class XlsxParts:
 
     def formulas_without_result(self, sheet: str) -> dict[tuple[int, int], str]:
         """Cells (0-based row, col) holding a formula and no stored result, with the formula."""
-        data = self._sheet_bytes(sheet)
-        found: dict[tuple[int, int], str] = {}
-        end = 0
-        for match in _FORMULA_START.finditer(data):
-            pos = match.start()
-            if pos < end:
-                continue
-            start = data.rfind(b"<c ", 0, pos)
-            end = data.find(b"</c>", pos)
-            if start == -1 or end == -1:
-                break
-            cell = data[start:end]
-            if not _VALUE.search(cell):
-                ref = _CELL_REF.match(cell)
-                if ref:
-                    formula = _FORMULA_TEXT.search(cell)
-                    text = formula.group(1).decode("utf-8", "replace") if formula and formula.group(1) else ""
-                    found[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = "=" + _unescape(text)
-        return found
+        return self._facts(sheet)[0]
+
+    def error_cells(self, sheet: str) -> dict[tuple[int, int], str]:
+        """Cells (0-based row, col) whose stored value is an error (``#NUM!``, ``#DIV/0!``…), which
+        calamine reads as empty; found in the same pass as :meth:`formulas_without_result`."""
+        return self._facts(sheet)[1]
+
+    def _facts(self, sheet: str) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
+        if sheet not in self._sheet_facts:
+            data = self._sheet_bytes(sheet)
+            self._sheet_facts[sheet] = (_formulas_without_result(data), _error_cells(data))
+        return self._sheet_facts[sheet]
 
     def percent_cells(self, sheet: str, cells: set[tuple[int, int]]) -> set[tuple[int, int]]:
         """Of the given cells (0-based), those whose number format shows a percentage."""
@@ -119,6 +115,43 @@ class XlsxParts:
         if self._percent_styles is None:
             self._percent_styles = _percent_styles(self.archive)
         return self._percent_styles
+
+
+def _formulas_without_result(data: bytes) -> dict[tuple[int, int], str]:
+    found: dict[tuple[int, int], str] = {}
+    end = 0
+    for match in _FORMULA_START.finditer(data):
+        pos = match.start()
+        if pos < end:
+            continue
+        start = data.rfind(b"<c ", 0, pos)
+        end = data.find(b"</c>", pos)
+        if start == -1 or end == -1:
+            break
+        cell = data[start:end]
+        if not _VALUE.search(cell):
+            ref = _CELL_REF.match(cell)
+            if ref:
+                formula = _FORMULA_TEXT.search(cell)
+                text = formula.group(1).decode("utf-8", "replace") if formula and formula.group(1) else ""
+                found[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = "=" + _unescape(text)
+    return found
+
+
+def _error_cells(data: bytes) -> dict[tuple[int, int], str]:
+    found: dict[tuple[int, int], str] = {}
+    pos = data.find(_ERROR_TYPE)
+    while pos != -1:
+        start = data.rfind(b"<c ", 0, pos)
+        end = data.find(b"</c>", pos)
+        if start == -1 or end == -1:
+            break
+        cell = data[start:end]
+        ref, value = _CELL_REF.match(cell), _ERROR_VALUE.search(cell)
+        if ref and value and _ERROR_TYPE in cell[:cell.find(b">")]:
+            found[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = value.group(1).decode("utf-8", "replace")
+        pos = data.find(_ERROR_TYPE, end)
+    return found
 
 
 def _unescape(text: str) -> str:
