@@ -36,7 +36,7 @@ def test_one_far_cell_is_refused_at_that_cell(tmp_path, ref, rows, columns):
     path = sheet_with(tmp_path, f'<row r="{rows}"><c r="{ref}"><v>1</v></c></row>')
     refusal = check_workbook(path)
     assert (refusal.sheet, refusal.cell) == ("项目", ref)
-    assert f"{rows:,} 行 × {columns:,} 列" in refusal.message and "10,000,000" in refusal.message
+    assert f"{rows:,} 行 × {columns:,} 列" in refusal.message and "6,000,000" in refusal.message
     with pytest.raises(InputError) as raised:
         read_input(path, Problems())
     assert str(raised.value).startswith(f"项目!{ref}：工作表的使用范围到 {ref}")

@@ -260,7 +260,7 @@ def _far_cell(ref: str) -> Callable[[Path], Case]:
         row = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         path = base_workbook(folder / INPUT)
         rewrite(path, {SHEET1: lambda xml: add_cell(xml, f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>')})
-        return build_case(f"cell {ref}", folder, [f"项目!{ref}：", "超过上限 10,000,000 个单元格"])
+        return build_case(f"cell {ref}", folder, [f"项目!{ref}：", "超过上限 6,000,000 个单元格"])
     return make
 
 
@@ -472,7 +472,7 @@ CASES: dict[str, Callable[[Path], Case]] = {
     "billion-laughs": _file_case(billion_laughs, "xl/sharedStrings.xml", "实体攻击"),
     "xxe": _xxe,
     "huge-shared-string": _file_case(huge_shared_string, "xl/sharedStrings.xml", "连续文字或空白"),
-    "too-many-cells": _file_case(too_many_cells, "项目", "5,242,876 个非空单元格", "超过上限 5,000,000"),
+    "too-many-cells": _file_case(too_many_cells, "项目", "5,242,876 个非空单元格", "超过上限 4,000,000"),
     "import-cell-XFD1048576": _import_far_cell,
     "check-billion-laughs": _check_billion_laughs,
     "template-file-far-cell": _template_file_bomb,

@@ -131,11 +131,12 @@ def check_head(head: bytes) -> int:
 _DTD = "含有文档类型声明（<!DOCTYPE>/<!ENTITY>），可能是 XML 实体攻击（实体展开或读取外部文件）"
 
 
-def scan_part(stream: BinaryIO, limits: PartLimits, counter=None) -> int:
+def scan_part(stream: BinaryIO, limits: PartLimits, counter=None, strict: bool = True) -> int:
     """Read a whole part, refusing DTDs, an oversize part or an oversize run between tags; its size.
 
     ``counter(data)`` is called with the part from its root element on, in pieces that each end
-    just before a ``<`` (so that no tag is cut in two).
+    just before a ``<`` (so that no tag is cut in two).  ``strict`` also refuses comments, CDATA and
+    processing instructions (for the parts calamine reads, which keeps each whole in memory).
     """
     head = stream.read(HEAD)
     root = check_head(head)
@@ -154,22 +155,23 @@ def scan_part(stream: BinaryIO, limits: PartLimits, counter=None) -> int:
                 raise TooLarge("text", run + lt, limits.text_bytes)
             last = chunk.rfind(b"<")
             run = len(chunk) - last
-            _pass(carry + chunk[:last], counter)
+            _pass(carry + chunk[:last], counter, strict)
             carry = chunk[last:]
         chunk = stream.read(CHUNK)
         total += len(chunk)
         if total > limits.part_bytes:
             raise TooLarge("part", total, limits.part_bytes)
-    _pass(carry, counter)
+    _pass(carry, counter, strict)
     return total
 
 
-def _pass(data: bytes, counter) -> None:
+def _pass(data: bytes, counter, strict: bool = True) -> None:
     if b"<!" in data:
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise Malformed(_DTD)
-        raise Malformed("含有 XML 注释或 CDATA 段（Excel 保存的文件中不会有）")
-    if b"<?" in data:
+        if strict:
+            raise Malformed("含有 XML 注释或 CDATA 段（Excel 保存的文件中不会有）")
+    if strict and b"<?" in data:
         raise Malformed("含有 XML 处理指令（Excel 保存的文件中不会有）")
     if counter is not None and data:
         counter(data)
