@@ -163,3 +163,16 @@ def test_grid_check_after_calamine():
 
 def test_sizes_read_as_people_read_them():
     assert [limits.size(n) for n in (10, 1536, 512 << 20, 4 << 30)] == ["10 字节", "1.5 KB", "512 MB", "4 GB"]
+
+
+def test_a_sheet_whose_part_is_not_where_it_is_said_to_be_gets_every_part_measured(tmp_path):
+    path = sheet_with(tmp_path, '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    corpus.rewrite(path, {"xl/_rels/workbook.xml.rels": lambda xml: xml.replace(
+        b"/xl/worksheets/sheet1.xml", b"/xl/worksheets/SHEET1.xml").replace(b"worksheets/sheet1.xml", b"worksheets/SHEET1.xml")})
+    refusal = check_workbook(path, lambda sheet: sheet == "项目")
+    assert refusal is not None and "XFD1048576" in refusal.message
+
+
+def test_an_unreadable_workbook_part_is_refused(tmp_path):
+    path = corpus.rewrite(corpus.base_workbook(tmp_path / "in.xlsx"), {"xl/workbook.xml": b"<workbook><sheets>"})
+    assert "xl/workbook.xml 无法解析" in check_workbook(path).message

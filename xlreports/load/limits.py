@@ -229,10 +229,13 @@ class _Zip:
     def _sheet_parts(self) -> dict[str, str]:
         from .xlsx_parts import sheet_parts
 
+        if "xl/workbook.xml" not in self.infos:
+            return {}  # not an .xlsx (an .ods, an .xlsb): no worksheet parts to measure
         try:
             return sheet_parts(self.archive)
-        except Exception:  # a broken workbook.xml: the reader reports it
-            return {}
+        except Exception:
+            self._refuse(f"{self.name} 中的 xl/workbook.xml 无法解析（文件已损坏）：{_RESAVE}")
+            raise  # not reached: _refuse raises
 
     def _sheet_of(self, part: str) -> str:
         for sheet, sheet_part in self.parts.items():
@@ -248,8 +251,13 @@ class _Zip:
         area = cells = merged = 0
         limit = self.profile
         # every worksheet not read is skipped: calamine parses a sheet only when asked for it
-        for sheet, part in parts.items():
-            if part not in self.infos or (self.wanted is not None and not self.wanted(sheet)):
+        chosen = {sheet: part for sheet, part in parts.items() if self.wanted is None or self.wanted(sheet)}
+        if any(part not in self.infos for part in chosen.values()):
+            # a sheet whose part is not where its relationship says: calamine may look elsewhere, so
+            # every part that may be a worksheet is measured as if it were read
+            chosen.update({part: part for part in self.infos if _maybe_sheet(part)})
+        for sheet, part in chosen.items():
+            if part not in self.infos:
                 continue
             scan = self._guard(part, lambda p=part: xmlscan.scan_sheet(lambda: self._open(p), limits), sheet)
             self._same_size(part, scan.size)
@@ -360,6 +368,11 @@ def _odd_name(part: str) -> str | None:
 def _printable(part: str) -> str:
     text = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in part)
     return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _maybe_sheet(part: str) -> bool:
+    return part.endswith(".xml") and not part.startswith(("docProps/", "customXml/", "[")) and not any(
+        word in part for word in ("/theme/", "/drawings/", "/charts/", "sharedStrings", "styles", "workbook.xml"))
 
 
 def _looks_like_xml(head: bytes) -> bool:
