@@ -80,12 +80,12 @@ class Sandbox(SandboxedEnvironment):
         return super().getattr(obj, attribute)
 
     def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
-        _budget.check()
+        _budget.check_operation()
         _check_binop(op, left, right)
         return self.binop_table[op](left, right)
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
-        _budget.check()
+        _budget.check_operation()
         owner = getattr(getattr(__obj, "__wrapped__", __obj), "__self__", None)  # str.format comes wrapped
         if isinstance(owner, str | bytes):
             _check_str_method(owner, getattr(__obj, "__name__", ""), args, kwargs)
@@ -254,10 +254,10 @@ class _Budget:
         self.started: float | None = None
         self.code: Any = None  # the code object of the evaluation running
         self.left = 0.0  # when the last evaluation ended
-        self.timer_pid: int | None = None
+        self.armed = False  # a timer signal checks the clock (otherwise the operations do)
 
     def __enter__(self) -> _Budget:
-        if self.timer_pid != os.getpid():
+        if not self.armed:
             self._arm()
         self.code = sys._getframe(1).f_code
         self.started = time.monotonic()
@@ -268,6 +268,10 @@ class _Budget:
         self.left = time.monotonic()
         if started is not None:
             self.spent += self.left - started
+
+    def check_operation(self) -> None:
+        if not self.armed:
+            self.check()
 
     def check(self) -> None:
         started = self.started
@@ -299,9 +303,7 @@ class _Budget:
             return  # someone else's timer: the checks in the operations still apply
         signal.signal(signal.SIGALRM, _tick)
         signal.setitimer(signal.ITIMER_REAL, _TICK, _TICK)
-        if self.timer_pid is None:
-            atexit.register(_disarm)  # a signal during interpreter shutdown would end the process
-        self.timer_pid = os.getpid()
+        self.armed = True
 
 
 _budget = _Budget()
@@ -312,9 +314,18 @@ def _tick(signum: int, frame: Any) -> None:
 
 
 def _disarm() -> None:
-    if _budget.timer_pid == os.getpid():
+    if _budget.armed:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        _budget.timer_pid = None
+        _budget.armed = False
+
+
+def _forked() -> None:
+    _budget.armed = False  # a child process has no timer of its parent's
+
+
+atexit.register(_disarm)  # a signal during interpreter shutdown would end the process
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)
 
 
 def budget() -> _Budget:
