@@ -259,6 +259,8 @@ class _Budget:
     def __enter__(self) -> _Budget:
         if not self.armed:
             self._arm()
+        if self.spent > MAX_TOTAL_SECONDS:
+            raise TooSlow(f"模板的表达式共计算了 {self.spent:.0f} 秒，超过上限 {MAX_TOTAL_SECONDS:g} 秒")
         self.code = sys._getframe(1).f_code
         self.started = time.monotonic()
         return self
