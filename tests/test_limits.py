@@ -176,3 +176,9 @@ def test_a_sheet_whose_part_is_not_where_it_is_said_to_be_gets_every_part_measur
 def test_an_unreadable_workbook_part_is_refused(tmp_path):
     path = corpus.rewrite(corpus.base_workbook(tmp_path / "in.xlsx"), {"xl/workbook.xml": b"<workbook><sheets>"})
     assert "xl/workbook.xml 无法解析" in check_workbook(path).message
+
+
+def test_a_far_cell_of_a_binary_workbook_is_refused(tmp_path):
+    refusal = check_workbook(corpus.xlsb_far_cell(tmp_path / "in.xlsb"))
+    assert refusal.cell == "XFD1048576" and "1,048,576 行 × 16,384 列" in refusal.message
+    assert check_workbook(corpus.xlsb_far_cell(tmp_path / "ok.xlsb", 99_999, 29)) is None

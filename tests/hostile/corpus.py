@@ -473,6 +473,9 @@ CASES: dict[str, Callable[[Path], Case]] = {
     "xxe": _xxe,
     "huge-shared-string": _file_case(huge_shared_string, "xl/sharedStrings.xml", "连续文字或空白"),
     "too-many-cells": _file_case(too_many_cells, "项目", "5,242,876 个非空单元格", "超过上限 4,000,000"),
+    "xlsb-cell-XFD1048576": lambda folder: Case(
+        "xlsb far cell", folder, ["build", "in.xlsb", "-o", "out", "-j", "1"], [xlsb_far_cell(folder / "in.xlsb")],
+        ["!XFD1048576：", "超过上限 6,000,000 个单元格"]),
     "import-cell-XFD1048576": _import_far_cell,
     "check-billion-laughs": _check_billion_laughs,
     "template-file-far-cell": _template_file_bomb,
@@ -492,3 +495,30 @@ CASES: dict[str, Callable[[Path], Case]] = {
     "symlinked-city-file": _symlinked_city_file,
     "CON-and-NUL.txt": _cities(["CON", "NUL.txt"], "Windows-reserved names"),
 }
+
+
+def _record(kind: int, payload: bytes) -> bytes:
+    def number(value: int) -> bytes:
+        out = bytearray()
+        while True:
+            byte, value = value & 0x7F, value >> 7
+            out.append(byte | (0x80 if value else 0))
+            if not value:
+                return bytes(out)
+
+    return number(kind) + number(len(payload)) + payload
+
+
+def xlsb_far_cell(path: Path, row: int = 1_048_575, column: int = 16_383) -> Path:
+    """An .xlsb whose worksheet has one number at row ``row``, column ``column`` (0-based)."""
+    import struct
+
+    records = (_record(129, b"") + _record(145, b"")  # BrtBeginSheet, BrtBeginSheetData
+               + _record(0, struct.pack("<I", 0) + bytes(13)) + _record(5, struct.pack("<IId", 0, 0, 1.0))
+               + _record(0, struct.pack("<I", row) + bytes(13)) + _record(5, struct.pack("<IId", column, 0, 1.0))
+               + _record(146, b"") + _record(130, b""))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr("xl/workbook.bin", _record(131, b"") + _record(132, b""))
+        archive.writestr("xl/worksheets/sheet1.bin", records)
+    return path
