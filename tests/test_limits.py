@@ -182,3 +182,14 @@ def test_a_far_cell_of_a_binary_workbook_is_refused(tmp_path):
     refusal = check_workbook(corpus.xlsb_far_cell(tmp_path / "in.xlsb"))
     assert refusal.cell == "XFD1048576" and "1,048,576 行 × 16,384 列" in refusal.message
     assert check_workbook(corpus.xlsb_far_cell(tmp_path / "ok.xlsb", 99_999, 29)) is None
+
+
+def test_repeated_cells_of_an_ods_are_multiplied_out_as_calamine_does(tmp_path):
+    import python_calamine
+
+    small = corpus.ods_repeated(tmp_path / "small.ods", 2_000, 30)
+    assert check_workbook(small) is None
+    sheet = python_calamine.CalamineWorkbook.from_path(str(small)).get_sheet_by_name("项目")
+    assert (sheet.height, sheet.width) == (2_001, 30)  # the trailing empty repeats cost nothing
+    refusal = check_workbook(corpus.ods_repeated(tmp_path / "bomb.ods", 1_048_575, 16_384))
+    assert (refusal.sheet, refusal.cell) == ("项目", "XFD1048576")

@@ -476,6 +476,9 @@ CASES: dict[str, Callable[[Path], Case]] = {
     "xlsb-cell-XFD1048576": lambda folder: Case(
         "xlsb far cell", folder, ["build", "in.xlsb", "-o", "out", "-j", "1"], [xlsb_far_cell(folder / "in.xlsb")],
         ["!XFD1048576：", "超过上限 6,000,000 个单元格"]),
+    "ods-repeated-cells": lambda folder: Case(
+        "ods repeated cells", folder, ["build", "in.ods", "-o", "out", "-j", "1"],
+        [ods_repeated(folder / "in.ods", 1_048_575, 16_384)], ["项目!XFD1048576：", "超过上限 6,000,000 个单元格"]),
     "import-cell-XFD1048576": _import_far_cell,
     "check-billion-laughs": _check_billion_laughs,
     "template-file-far-cell": _template_file_bomb,
@@ -521,4 +524,29 @@ def xlsb_far_cell(path: Path, row: int = 1_048_575, column: int = 16_383) -> Pat
         archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
         archive.writestr("xl/workbook.bin", _record(131, b"") + _record(132, b""))
         archive.writestr("xl/worksheets/sheet1.bin", records)
+    return path
+
+
+def ods_repeated(path: Path, rows: int, columns: int) -> Path:
+    """An .ods with one row of ``columns`` repeated numbers, repeated ``rows`` times: a few hundred bytes."""
+    content = ('<?xml version="1.0" encoding="UTF-8"?>'
+               '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               '<office:body><office:spreadsheet><table:table table:name="项目">'
+               '<table:table-row><table:table-cell office:value-type="string"><text:p>项目名称</text:p></table:table-cell>'
+               '</table:table-row>'
+               f'<table:table-row table:number-rows-repeated="{rows}">'
+               f'<table:table-cell table:number-columns-repeated="{columns}" office:value-type="float" office:value="1">'
+               '<text:p>1</text:p></table:table-cell><table:table-cell table:number-columns-repeated="1000"/></table:table-row>'
+               '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row>'
+               '</table:table></office:spreadsheet></office:body></office:document-content>')
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
     return path

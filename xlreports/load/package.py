@@ -28,6 +28,7 @@ from .limits import (
     size,
 )
 from .limits import cell as _cell
+from .odsscan import scan_ods_tables
 from .xlsbscan import scan_xlsb_sheet
 from .xmlscan import Malformed, PartLimits, TooLarge
 
@@ -193,6 +194,20 @@ class ZipCheck:
                         return scan_xlsb_sheet(stream, limits)
 
                 self._count(part, self._guard(part, measure), totals)
+        self._ods_tables(totals)
+
+    def _ods_tables(self, totals: list[int]) -> None:
+        """An .ods: the tables of content.xml, their repeated cells multiplied out."""
+        if "content.xml" not in self.infos:
+            return
+
+        def measure():
+            with self._open("content.xml") as stream:
+                return scan_ods_tables(stream)
+
+        for table, scan in self._guard("content.xml", measure).items():
+            if self.wanted is None or self.wanted(table):
+                self._count(table, scan, totals)
 
     def _count(self, sheet: str, scan: xmlscan.SheetScan, totals: list[int]) -> None:
         limit = self.profile
