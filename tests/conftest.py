@@ -15,7 +15,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from libreoffice import find_soffice, mismatches, recalculate  # noqa: E402
 
-
 SLOW_FIXTURES = {"libreoffice"}
 
 

@@ -94,3 +94,21 @@ def _same(a: object, b: object, tolerance: float) -> bool:
     if a in (None, "") and b in (None, ""):
         return True
     return a == b
+
+
+def save_as(path: Path, outdir: Path, target: str) -> Path:
+    """Open ``path`` in LibreOffice and save it as ``target`` (``ods``, ``xls:MS Excel 97``), a real save."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise RuntimeError("LibreOffice (soffice) not found")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        result = subprocess.run(
+            [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+             "--calc", "--convert-to", target, "--outdir", str(outdir), str(path)],
+            capture_output=True, text=True, timeout=300, env=dict(os.environ, HOME=profile),
+        )
+    saved = outdir / f"{path.stem}.{target.split(':')[0]}"
+    if not saved.exists():
+        raise RuntimeError(f"LibreOffice did not save {path} as {target}: {result.stdout} {result.stderr}")
+    return saved

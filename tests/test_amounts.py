@@ -2,7 +2,8 @@
 
 import pytest
 
-from xlreports.amounts import NotANumber, format_amount, parse_amount, parse_number
+from xlreports.amounts import NotANumber, parse_amount, parse_number
+from xlreports.numbers import show_amount
 
 
 @pytest.mark.parametrize(
@@ -38,7 +39,7 @@ def test_parse_number_allows_percent():
         parse_number("2万元")
 
 
-def test_format_amount():
-    assert format_amount(21947.14) == "21,947.14"
-    assert format_amount(102.34) == "102.34"
-    assert format_amount(None) == ""
+def test_show_amount():
+    assert show_amount(21947.14) == "21,947.14"
+    assert show_amount(102.34) == "102.34"
+    assert show_amount(None) == ""

@@ -1,6 +1,7 @@
 """Sheet and header names are matched the way officers write them."""
 
 from xlreports import codes, contract
+from xlreports.names import compact
 
 
 def test_header_candidates():
@@ -19,7 +20,7 @@ def test_sheet_names_are_matched_after_trimming():
 def test_every_sheet_has_unique_keys_and_headers():
     for spec in contract.SHEETS:
         keys = [c.key for c in spec.columns]
-        names = [contract.normalize_name(n) for c in spec.columns for n in c.names]
+        names = [compact(n) for c in spec.columns for n in c.names]
         assert len(keys) == len(set(keys)), spec.name
         assert len(names) == len(set(names)), spec.name
 

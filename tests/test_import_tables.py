@@ -91,7 +91,9 @@ def test_lines_that_are_not_rows_are_reported(tmp_path):
     path = write(tmp_path, ["单位：万元", HEADER, project("甲", "1.00"), "注：本表金额单位为万元。"])
     form, problems = read(path)
     assert [p.name for p in form.projects] == ["甲"]
-    assert messages(problems) == ["第4行：这一行不是表格的一行（没有用制表符分列），未导入（值为「注：本表金额单位为万元。」）"]
+    assert messages(problems, "error") == [
+        "第4行：这一行不是表格的一行（没有用制表符分列），也不是上一行最后一格的续行（值为「注：本表金额单位为万元。」；"
+        "应为项目行（各列之间用制表符分隔），或放在表格之外）"]
 
 
 def test_html_paragraphs_and_entities(tmp_path):
@@ -125,7 +127,7 @@ def test_duplicate_names_become_unique_with_a_warning(tmp_path):
 
 
 @pytest.mark.parametrize("lines, error", [
-    (["项目\t金额", "甲\t1"], "source.txt 中找不到表头行"),
+    (["项目\t金额", "甲\t1"], "source.txt 中找不到可以识别的表格"),
     (["单位：美元", HEADER, project("甲", "1.00")], "金额单位「美元」无法识别"),
     (["单位：万元", HEADER, project("甲", "一百")], "第3行：「总计」不是数字（值为「一百」"),
     (["单位：万元", HEADER, "\t1.00\t1.00\t\t\t目标\t" + IND.format(name="x", v="1")], "第3行：这一行有金额但没有项目名称"),
@@ -188,13 +190,13 @@ def test_unreadable_sources(tmp_path):
     old = tmp_path / "old.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
     _, problems = read(old)
-    assert "old.xls 不是 .xlsx 工作簿" in str(problems.errors[0])
+    assert "old.xls 无法读取" in str(problems.errors[0])
     _, problems = read(tmp_path / "missing.txt")
     assert "找不到文件" in str(problems.errors[0])
     binary = tmp_path / "binary.txt"
     binary.write_bytes(bytes(range(128, 256)) * 3)
     _, problems = read(binary)
-    assert "不是 UTF-8 或 GB18030 编码的文本" in str(problems.errors[0])
+    assert "不是 UTF-8、UTF-16 或 GB18030 编码的文本" in str(problems.errors[0])
 
 
 def test_a_unit_first_row_without_texts_and_a_table_without_units(tmp_path):

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from xlreports.amounts import format_number
 from xlreports.notation import Value, comparable, parse_value
+from xlreports.numbers import exact_number
 
 # 预期值 and 实现值 of seed 004's 指标评分表, with what they mean.
 SEED_004 = [
@@ -134,7 +134,7 @@ def test_parse_never_raises_and_prints_back_to_an_equal_value(text):
 
 @settings(max_examples=200, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False))
-def test_format_number_reads_back_as_the_same_float(number):
-    text = format_number(number)
+def test_exact_number_reads_back_as_the_same_float(number):
+    text = exact_number(number)
     assert "e" not in text.lower()
     assert float(text) == number

@@ -18,10 +18,20 @@ from pathlib import Path
 
 from .collector import fewer_collections
 from .jobs import Job, run_jobs
+from .load.workbook import SUFFIXES
 from .problems import InputError, Problems, TemplateError
 from .timing import Timings
 
-INPUT_PATTERNS = ("*.xlsx", "*.xlsm", "*.xls")
+INPUT_SUFFIXES = SUFFIXES
+# Files found beside the workbooks that are not read, and why (said to the user by suffix).
+_NOT_READ = {
+    ".csv": "CSV 文本文件不是工作簿，请在 Excel 或 WPS 中打开并另存为 .xlsx",
+    ".et": "WPS 表格 (.et) 文件无法读取，请在 WPS 中“另存为” .xlsx",
+    ".ett": "WPS 表格模板 (.ett) 无法读取，请在 WPS 中“另存为” .xlsx",
+    ".numbers": "Numbers 文件无法读取，请在 Numbers 中“导出为” Excel (.xlsx)",
+    ".xltx": "Excel 模板 (.xltx) 不是工作簿，请在 Excel 中“另存为” .xlsx",
+    ".xltm": "Excel 模板 (.xltm) 不是工作簿，请在 Excel 中“另存为” .xlsx",
+}
 SPLIT_CITY = "地市"
 CITY_FOLDER = "地市"
 
@@ -37,10 +47,42 @@ class BuildReport:
     timings: Timings = field(default_factory=Timings)
 
 
-def find_inputs(folder: Path) -> list[Path]:
-    """The workbooks of a folder, skipping Excel's ``~$`` lock files and hidden files."""
-    found = {p for pattern in INPUT_PATTERNS for p in folder.glob(pattern)}
-    return sorted(p for p in found if not p.name.startswith(("~$", ".")))
+@dataclass
+class InputListing:
+    """The workbooks of a folder, and every other file in it with the reason it is not read."""
+
+    workbooks: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def find_inputs(folder: Path) -> InputListing:
+    """Every spreadsheet of ``folder`` (by suffix, any case); lock files, hidden and other files are named."""
+    listing = InputListing()
+    stems: dict[str, Path] = {}
+    for path in sorted(folder.iterdir()):
+        if path.is_dir():
+            continue
+        reason = _skip_reason(path)
+        if reason is None and path.stem in stems:  # both would fill the one output folder of that name
+            reason = f"与 {stems[path.stem].name} 同名（不同的文件类型），两者的表格会写入同一个文件夹，请改名后再试"
+        if reason:
+            listing.skipped.append((path, reason))
+        else:
+            stems[path.stem] = path
+            listing.workbooks.append(path)
+    return listing
+
+
+def _skip_reason(path: Path) -> str | None:
+    if path.name.startswith("~$"):
+        return "Excel 或 WPS 打开工作簿时留下的锁定文件，不是工作簿"
+    if path.name.startswith("."):
+        return "隐藏文件"
+    suffix = path.suffix.lower()
+    if suffix in INPUT_SUFFIXES:
+        return None
+    shown = "、".join(INPUT_SUFFIXES)
+    return _NOT_READ.get(suffix, f"不是工作簿（读取的文件类型：{shown}）")
 
 
 def build(source: Path, outdir: Path, templates: Path, write: bool = True, split: str | None = "auto",

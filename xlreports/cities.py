@@ -6,9 +6,9 @@ Every sheet keeps the name as written (forms show it); rows are joined and files
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
+
+from .names import compact
 
 # Offices named after their city; the longest first so that 科技工业和信息化局 wins over 工业和信息化局.
 _OFFICE_SUFFIXES = sorted(
@@ -23,7 +23,7 @@ def city_key(name: str | None) -> str | None:
     """The bare city name used to join rows and name files."""
     if name is None:
         return None
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    text = compact(name)
     for suffix in _OFFICE_SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             text = text[: -len(suffix)]

@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="按地市另存每个地市的文件到 地市/ 文件夹（默认：有「资金分配」时按地市拆分）")
     build.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
                        help="同时工作的进程数（默认：CPU 核数）；多个工作簿时并行处理，某个工作簿出错不影响其他工作簿")
+    build.add_argument("--pdf", action="store_true", help="同时在每个表格旁边生成 PDF（用于打印、盖章；需要 LibreOffice）")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="只检查工作簿，不生成文件", description="检查填报工作簿，列出全部问题。")
@@ -74,15 +75,60 @@ def _parser() -> argparse.ArgumentParser:
     init.set_defaults(run=_init)
 
     imports = commands.add_parser(
-        "import", help="导入已有的项目支出绩效目标表（.xlsx 或制表符分隔的文本），生成填报工作簿",
-        description="把已有的项目支出绩效目标表（含转移支付项目）转换为填报工作簿：「文件信息」「项目」「指标」。")
-    imports.add_argument("source", type=Path, metavar="SOURCE", help="已有的表格：.xlsx 工作簿，或制表符分隔的文本（.txt）")
+        "import", help="导入已有的绩效目标表（.xlsx/.xls/.ods、.docx、.html 或文本），生成或更新填报工作簿",
+        description="把已有的绩效目标表转换为填报工作簿：「文件信息」「项目」「指标」；"
+                    "或用 --into 把生成的表格中改过的数字写回填报工作簿。能识别的版式见 docs/import.md。")
+    imports.add_argument("source", type=Path, metavar="SOURCE",
+                         help="已有的表格：.xlsx/.xls/.ods 工作簿、.docx、.html，或制表符分隔的文本（.txt）")
+    imports.add_argument("--into", type=Path, metavar="WORKBOOK",
+                         help="写回已有的填报工作簿：只修改对应的行，列出每处修改，原来的版本保存在旁边的「旧版本」文件夹")
     imports.add_argument("-o", "--output", type=Path, metavar="WORKBOOK",
                          help="保存的填报工作簿（默认：input/<部门名称>.xlsx）")
     imports.add_argument("--force", action="store_true", help="文件已存在时覆盖")
     imports.set_defaults(run=_import)
     _add_send(commands)
+    _add_serve(commands)
     return parser
+
+
+def _add_serve(commands) -> None:
+    serve = commands.add_parser("serve", help="在浏览器中使用：拖入工作簿生成表格、预览、下载、发送邮件",
+                                description="启动本机网页：拖入填报工作簿即可生成表格、预览、下载（含 PDF）、发送邮件。")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1，只有本机能打开；其他地址需要设置密码）")
+    serve.add_argument("--port", type=int, default=8765, help="端口（默认 8765）")
+    serve.add_argument("--no-browser", action="store_true", help="不自动打开浏览器")
+    serve.add_argument("--password", help="网页密码（也可以用环境变量 XLREPORTS_SERVE_PASSWORD；--host 不是本机时必须设置）")
+    serve.add_argument("--templates", type=Path, metavar="DIR", help="使用这个文件夹中的模板（默认：自带模板）")
+    serve.add_argument("-o", "--output", type=Path, default=DEFAULT_OUTPUT, metavar="OUTDIR",
+                       help="发送记录保存在 OUTDIR/<工作簿名>/ 中，与 xlreports send 相同（默认：output/）")
+    serve.add_argument("--max-upload", type=int, default=50, metavar="MB", help="一次上传的大小上限（默认 50 MB）")
+    serve.set_defaults(run=_serve)
+    watch = commands.add_parser("watch", help="监视文件夹：input/ 中的工作簿一保存就生成表格，结果写在旁边的 .结果.txt 中",
+                                description="监视 FOLDER/input/：每当其中的工作簿新增或保存，就生成表格到 FOLDER/output/，"
+                                            "并在工作簿旁边写出 <名称>.结果.txt。按 Ctrl+C 停止。")
+    watch.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="FOLDER",
+                       help="包含 input/ 的文件夹（默认：当前文件夹）")
+    watch.add_argument("--templates", type=Path, metavar="DIR", help="使用这个文件夹中的模板（默认：自带模板）")
+    watch.add_argument("--pdf", action="store_true", help="同时生成 PDF")
+    watch.set_defaults(run=_watch)
+
+
+def _serve(args) -> int:
+    from .serve import serve
+
+    templates = _templates(args)
+    if templates is None:
+        return 1
+    return serve(args.host, args.port, templates, args.output, not args.no_browser, args.password, args.max_upload)
+
+
+def _watch(args) -> int:
+    from .watch import watch
+
+    templates = _templates(args)
+    if templates is None:
+        return 1
+    return watch(args.folder, templates, pdf=args.pdf)
 
 
 def _add_send(commands) -> None:
@@ -109,7 +155,7 @@ def _send(args) -> int:
 
 
 def _inputs(paths: list[Path]) -> list[Path] | None:
-    from .build import find_inputs
+    from .build import INPUT_SUFFIXES, find_inputs
 
     if paths:
         return paths
@@ -117,11 +163,16 @@ def _inputs(paths: list[Path]) -> list[Path] | None:
         print(f"找不到 {DEFAULT_INPUT}/ 文件夹：请把填报工作簿放在 {DEFAULT_INPUT}/ 中，或在命令后写出文件路径。",
               file=sys.stderr)
         return None
-    found = find_inputs(DEFAULT_INPUT)
-    if not found:
-        print(f"{DEFAULT_INPUT}/ 中没有 .xlsx 工作簿（可以用 xlreports init 生成一个空白工作簿）。", file=sys.stderr)
+    listing = find_inputs(DEFAULT_INPUT)
+    for path, reason in listing.skipped:
+        print(f"跳过 {path}：{reason}")
+    if not listing.workbooks:
+        print(f"{DEFAULT_INPUT}/ 中没有工作簿（{'、'.join(INPUT_SUFFIXES)}；可以用 xlreports init 生成一个空白工作簿）。",
+              file=sys.stderr)
         return None
-    return found
+    names = "、".join(path.name for path in listing.workbooks)
+    print(f"{DEFAULT_INPUT}/ 中有 {len(listing.workbooks)} 个工作簿：{names}")
+    return listing.workbooks
 
 
 def _templates(args) -> Path | None:
@@ -152,7 +203,25 @@ def _build(args) -> int:
     if failed:
         summary += f"，{failed} 个工作簿有错误（未生成文件）"
     print(summary)
+    if args.pdf and not _pdfs(reports):
+        return 1
     return 1 if failed else 0
+
+
+def _pdfs(reports) -> bool:
+    from .pdf import PdfError, convert_to_pdf, report_forms
+
+    forms = report_forms(reports)
+    if not forms:
+        return True
+    print(f"正在用 LibreOffice 生成 {len(forms)} 个 PDF …", file=sys.stderr)
+    try:
+        made = convert_to_pdf(forms)
+    except PdfError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return False
+    print(f"已生成 {len(made)} 个 PDF（与表格文件同名，在同一文件夹中）")
+    return True
 
 
 def _check(args) -> int:
@@ -193,18 +262,70 @@ def _import(args) -> int:
         for problem in problems.warnings:
             print(f"  警告：{problem}", file=sys.stderr)
         return 1
-    target = args.output or DEFAULT_INPUT / f"{_file_stem(form.department or args.source.stem)}.xlsx"
+    if args.into is not None:
+        return _import_into(form, problems, args.into, name)
+    if hasattr(form, "entries") or getattr(form, "others", None):
+        print(f"✗ {name}：地市绩效目标表（或含多张表格的地市文件）只能写回已有的填报工作簿", file=sys.stderr)
+        print("  请用 xlreports import 地市绩效目标表.xlsx --into input/<填报工作簿>.xlsx", file=sys.stderr)
+        return 1
+    stem = getattr(form, "department", None) or args.source.stem
+    target = args.output or DEFAULT_INPUT / f"{_file_stem(stem)}.xlsx"
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
     if target.exists() and not args.force:
         print(f"{_show_path(target)} 已存在；如要覆盖请加 --force，或用 -o 指定另一个文件。", file=sys.stderr)
         return 1
     write_input_workbook(form, target)
-    print(f"✓ {name}：导入 {len(form.projects)} 个项目（{len(form.units)} 个资金使用单位）、{form.indicator_count} 个指标")
+    units = f"（{len(form.units)} 个资金使用单位）" if hasattr(form, "units") else ""
+    print(f"✓ {name}：导入 {len(form.projects)} 个项目{units}、{form.indicator_count} 个指标"
+          if hasattr(form, "units") else f"✓ {name}")
+    from .importer.summary import summary_lines
+
+    for line in summary_lines(form):
+        print(f"  {line}")
     print(f"  已生成 {_show_path(target)}")
     for problem in problems.warnings:
         print(f"  警告：{problem}")
     print(f"下一步：xlreports build {_show_path(target)}")
+    return 0
+
+
+def _import_into(form, problems, workbook: Path, name: str) -> int:
+    from .importer.into import plan_changes
+    from .importer.into_allocations import plan_allocation_changes
+    from .importer.into_cities import plan_city_changes
+    from .importer.into_eval import plan_evaluation_changes
+    from .importer.into_tasks import plan_task_changes
+    from .importer.keep import apply_changes
+    from .importer.summary import summary_lines
+
+    def plan(one):
+        planner = (plan_city_changes if hasattr(one, "entries") else plan_task_changes if hasattr(one, "tasks") else
+                   plan_allocation_changes if hasattr(one, "allocations") else
+                   plan_changes if hasattr(one, "units") else plan_evaluation_changes)
+        return planner(one, workbook, problems)
+
+    changes = [change for one in (form, *getattr(form, "others", ())) for change in plan(one)]
+    if problems.has_errors():
+        print(f"✗ {name} → {_show_path(workbook)}：{len(problems.errors)} 个错误，填报工作簿没有修改", file=sys.stderr)
+        for problem in problems.errors:
+            print(f"  错误：{problem}", file=sys.stderr)
+        return 1
+    print(f"✓ {name}")
+    for one in (form, *getattr(form, "others", ())):
+        for line in summary_lines(one):
+            print(f"  {line}")
+    if not changes:
+        print(f"  {_show_path(workbook)} 中的数字与表格一致，没有修改")
+        return 0
+    kept = apply_changes(workbook, changes)
+    print(f"  修改了 {_show_path(workbook)} 中的 {len(changes)} 处：")
+    for change in changes:
+        print(f"    {change}")
+    print(f"  原来的版本保存为 {_show_path(kept)}")
+    for problem in problems.warnings:
+        print(f"  警告：{problem}")
+    print(f"下一步：xlreports build {_show_path(workbook)}")
     return 0
 
 

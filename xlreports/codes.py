@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .contract import LEVEL1, LEVEL2
+from .names import compact
 
 
 class Level(NamedTuple):
@@ -29,11 +30,6 @@ _LEVEL1_BY_NAME.update({name.removesuffix("指标"): code for code, name in LEVE
 _LEVEL2_BY_NAME = {name: code for code, name in LEVEL2.items()}
 _LEVEL2_BY_NAME.update({name.removesuffix("指标"): code for code, name in LEVEL2.items()})
 _LEVEL2_BY_NAME.update({"满意度指标": "31", "满意度": "31", "服务对象满意度": "31"})
-
-
-def compact(text: str) -> str:
-    """``text`` in NFKC form without any white space: how names are compared."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 @lru_cache(maxsize=4096)
@@ -69,6 +65,47 @@ def level2(text: str | None) -> Level | None:
     if found is None and code in LEVEL2:
         found = code
     return Level(found, LEVEL2[found]) if found else None
+
+
+# Names that published forms use outside the table and that sit one edit from a standard name
+# (效果 / 效益): they are other frames' names, not typos, and stay accepted with a warning.
+OTHER_FRAMES = frozenset({"效果", "效果指标", "投入", "投入指标", "过程", "过程指标", "决策", "决策指标"})
+TYPO_MIN_LENGTH = 3  # one edit in a two-character name changes half of it: that is another word
+
+
+def near_level1(text: str | None) -> str | None:
+    """The standard first level one edit away from an unknown ``text`` (``产出指际`` → 产出指标)."""
+    return _near(text, _LEVEL1_BY_NAME, LEVEL1) if level1(text) is None else None
+
+
+def near_level2(text: str | None) -> str | None:
+    """The standard second level one edit away from an unknown ``text`` (``数量指际`` → 数量指标)."""
+    return _near(text, _LEVEL2_BY_NAME, LEVEL2) if level2(text) is None else None
+
+
+def _near(text: str | None, by_name: dict[str, str], names: dict[str, str]) -> str | None:
+    _, name = split_code(text)
+    if name is None:
+        return None
+    written = compact(name)
+    if len(written) < TYPO_MIN_LENGTH or written in OTHER_FRAMES:
+        return None
+    found = {code for known, code in by_name.items() if _one_edit(written, known)}
+    return names[found.pop()] if len(found) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by exactly one insertion, deletion or substitution."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:]
+    return a[i:] == b[i + 1:]
 
 
 def level1_of_level2(code: str | None) -> Level | None:

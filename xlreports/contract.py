@@ -8,9 +8,11 @@ Each column has an English ``key`` used by the code and the Chinese ``header`` u
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
+
+from .amounts import DEFAULT_UNIT
+from .names import compact
 
 Kind = Literal["text", "amount", "number"]
 
@@ -23,10 +25,18 @@ class Column:
     kind: Kind = "text"
     aliases: tuple[str, ...] = ()
     doc: str = ""
+    # One row's own value (a number, or a quantity kept as text) may not be merged over several rows:
+    # the merge would copy it to each.  None: numbers are per row, text labels a group.
+    per_row: bool | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.header, *self.aliases)
+
+    @property
+    def refuses_merge(self) -> bool:
+        """A merge of this column over several rows is an error (a number), not a group label."""
+        return self.kind != "text" if self.per_row is None else self.per_row
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,7 @@ INFO_TITLE = "标题"
 INFO_CITY_UNIT = "地市承担单位"
 INFO_CITY_CONTENT = "地市支持内容"
 INFO_STATED_TOTAL = "合计(原表)"
-DEFAULT_AMOUNT_UNIT = "万元"
+DEFAULT_AMOUNT_UNIT = DEFAULT_UNIT
 
 INFO_KEYS = {
     INFO_FUND: "资金（专项）名称，例如 2021年度战略性产业集群产业链支撑资金",
@@ -108,7 +118,7 @@ PROJECT_SHEET = SheetSpec(
         Column("overview", "总体绩效目标", aliases=("绩效目标",), doc="总体绩效目标（概述），可以换行"),
         Column("stated_total", "合计(原表)", kind="amount", doc="原始文件中写明的合计，用于核对"),
         Column("parent", "所属项目", doc="所属的上级项目（可选）：经费安排表列出明细，绩效目标表按上级项目填写"),
-        Column("unit_stated_total", "单位合计(原表)", kind="amount",
+        Column("unit_stated_total", "单位合计(原表)", kind="amount", per_row=False,
                doc="原始文件中写明的该资金使用单位的金额（同一单位的各行相同），用于核对该单位各项目之和"),
     ),
     doc="项目：每行一个项目。",
@@ -150,7 +160,7 @@ CITY_TASK_SHEET = SheetSpec(
         Column("nature", "任务性质", doc="任务性质，例如 约束性任务"),
         Column("method", "实施方式", doc="实施方式，例如 工作经费"),
         Column("standard", "实施标准", doc="实施标准"),
-        Column("workload", "工作量", doc="工作量，例如 5500"),
+        Column("workload", "工作量", per_row=True, doc="工作量，例如 5500"),
         Column("deadline", "完成时限", doc="完成时限"),
     ),
     doc="地市任务：每行一个地市的一项工作任务。",
@@ -211,15 +221,15 @@ EVAL_INDICATOR_SHEET = SheetSpec(
     EVAL_INDICATORS,
     (
         Column("level1", "一级指标", required=True, doc="一级指标名称"),
-        Column("level1_weight", "一级权重", kind="number", doc="一级指标权重（%），在该组第一行填写"),
+        Column("level1_weight", "一级权重", kind="number", per_row=False, doc="一级指标权重（%），在该组第一行填写"),
         Column("level2", "二级指标", required=True, doc="二级指标名称"),
-        Column("level2_weight", "二级权重", kind="number", doc="二级指标权重（%），在该组第一行填写"),
+        Column("level2_weight", "二级权重", kind="number", per_row=False, doc="二级指标权重（%），在该组第一行填写"),
         Column("name", "三级指标", required=True, doc="三级指标名称"),
         Column("weight", "权重", required=True, kind="number", doc="三级指标权重（%）"),
         Column("target", "预期值", doc="评价年度预期值，按原样填写"),
         Column("actual", "实现值", doc="评价年度实现值，按原样填写"),
         Column("method", "评分方式", doc="定量 / 定量反向 / 定性 / 支出率 / 手工"),
-        Column("ratio", "完成比例", doc="定性指标的完成比例（0–100，可以写成 85 或 85%）"),
+        Column("ratio", "完成比例", per_row=True, doc="定性指标的完成比例（0–100，可以写成 85 或 85%）"),
         Column("band", "完成档次", doc="定性指标（可选）：达成 / 部分达成 / 未达成；完成比例须在该档次的范围内"),
         Column("score", "自评分数", kind="number", doc="仅评分方式为“手工”时填写"),
         Column("reason", "未达标原因", aliases=("未达标原因分析",), doc="未达标原因分析"),
@@ -272,15 +282,7 @@ TOTAL_ROW_NAMES = frozenset({"合计", "总计", "小计", "合  计"})
 
 # --- normalisation ------------------------------------------------------------------------------
 
-_SPACES = re.compile(r"\s+")
 _TRAILING_BRACKET = re.compile(r"\([^()]*\)$")
-
-
-def normalize_name(text: object) -> str:
-    """Canonical form of a sheet name or header: NFKC, no white space of any width."""
-    if text is None:
-        return ""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text)))
 
 
 def header_candidates(text: object) -> tuple[str, ...]:
@@ -289,20 +291,20 @@ def header_candidates(text: object) -> tuple[str, ...]:
     ``金额（万元）``, ``金额(万元)`` and ``金额`` are one header; ``合计(原表)`` keeps its bracket
     because it matches as written first.
     """
-    name = normalize_name(text)
+    name = compact(text)
     stripped = _TRAILING_BRACKET.sub("", name)
     return (name, stripped) if stripped and stripped != name else (name,)
 
 
 def header_unit(text: object) -> str | None:
     """The unit in a header's trailing brackets: ``工作量（家次）`` → ``家次``."""
-    match = re.search(r"\(([^()]*)\)$", normalize_name(text))
+    match = re.search(r"\(([^()]*)\)$", compact(text))
     return match.group(1) or None if match else None
 
 
 def sheet_spec(name: object) -> SheetSpec | None:
-    wanted = normalize_name(name)
+    wanted = compact(name)
     for spec in SHEETS:
-        if wanted in (normalize_name(n) for n in (spec.name, *spec.aliases)):
+        if wanted in (compact(n) for n in (spec.name, *spec.aliases)):
             return spec
     return None

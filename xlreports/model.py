@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .codes import split_code
 from .notation import Value
+from .numbers import show_number
 
 
 class Info(dict):
@@ -282,7 +283,7 @@ class Evaluation(_Tally):
         """``优：90分及以上；良：80（含）–90分；…``"""
         parts, upper = [], None
         for band in self.grades:
-            low = _points(band.minimum)
+            low = show_number(band.minimum)
             if upper is None:
                 parts.append(f"{band.name}：{low}分及以上")
             elif band is self.grades[-1]:
@@ -302,7 +303,3 @@ class Evaluation(_Tally):
                 count[0] += group.count
                 count[1] += group.complete
         return [SummaryLine(name, count, complete) for name, (count, complete) in lines.items()]
-
-
-def _points(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"

@@ -19,10 +19,10 @@ Comparators, in the written forms accepted (full-width forms are normalised firs
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from .amounts import format_number
+from .names import compact
+from .numbers import exact_number, show_number
 
 GE, GT, EQ, LT, LE = "≥", ">", "=", "<", "≤"
 DIRECTIONS = {GE: "positive", GT: "positive", EQ: "exact", LT: "reverse", LE: "reverse"}
@@ -48,11 +48,6 @@ _UNIT = re.compile(r"[^\d,.;:!?，。；：！？、]{0,12}")
 _RAW_NUMBER = re.compile(r"[-+－＋]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?|[-+－＋]?[.．][0-9０-９]+")
 _PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _MAGNITUDES = {"万": 1e4, "亿": 1e8}
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width digits and signs become ASCII) without any white space."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +79,7 @@ class Value:
         if self.number is None:
             return self.text if self.text else (self.words or "")
         comparator = "" if self.comparator == EQ else self.comparator
-        return f"{comparator}{format_number(self.number)}{self.unit}"
+        return f"{comparator}{exact_number(self.number)}{self.unit}"
 
     def excel_number(self, cell: str, scale: float = 1.0) -> str:
         """An Excel expression reading this value's number back from ``cell``, which shows its text.
@@ -100,16 +95,16 @@ class Value:
         before, raw, after = _split_written(self.text, self.number)
         parsed = f"VALUE({_substitute(cell, [p for p in (before, after) if p])})"
         if raw is None or not _PLAIN.fullmatch(raw) or float(raw) != self.number:
-            parsed = f'IF({cell}="{_quote(self.text)}",{format_number(self.number)},{parsed})'
-        return parsed if scale == 1 else f"{parsed}*{format_number(scale)}"
+            parsed = f'IF({cell}="{_quote(self.text)}",{exact_number(self.number)},{parsed})'
+        return parsed if scale == 1 else f"{parsed}*{exact_number(scale)}"
 
 
 def parse_value(text: object) -> Value:
     """Comparator, number and unit of ``text``; qualitative when it is anything else."""
     original = "" if text is None else str(text)
     if isinstance(text, int | float) and not isinstance(text, bool):
-        original = format_number(float(text))
-    clean = normalize(original)
+        original = show_number(float(text))
+    clean = compact(original)
     qualitative = Value(None, None, "", clean, original)
     if not clean:
         return qualitative

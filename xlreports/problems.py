@@ -49,9 +49,9 @@ class Problem:
 
 def _show(value: object) -> str:
     if isinstance(value, float):
-        from .amounts import format_number
+        from .numbers import show_number
 
-        text = format_number(value)  # as Excel shows it: -1, not -1.0
+        text = show_number(value)  # as Excel shows it: -1, not -1.0
     else:
         text = str(value)
     if len(text) > 60:

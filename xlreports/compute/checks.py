@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .. import contract
 from ..model import InputData
 from ..notation import parse_value
+from ..numbers import show_count
 from ..problems import Problems
 from .allocations import AllocationTable, TaskGroup
 from .reconcile import differs, mismatch_message
@@ -79,8 +80,8 @@ def check_workloads(data: InputData, groups: list[TaskGroup], targets: list[Targ
         if abs(expected - city_total.total) > 0.005:
             unit = city_total.unit
             problems.warning(
-                f"{city_total.label}合计 {_number(city_total.total)} {unit}，与省级指标「{indicator.name}」的 {value.text}"
-                f"（{_number(expected)} {unit}）不一致，相差 {_number(city_total.total - expected)} {unit}",
+                f"{city_total.label}合计 {_shown(city_total.total)} {unit}，与省级指标「{indicator.name}」的 {value.text}"
+                f"（{_shown(expected)} {unit}）不一致，相差 {_shown(city_total.total - expected)} {unit}",
                 sheet=contract.INDICATORS, cell=f"第{indicator.row}行")
 
 
@@ -110,5 +111,6 @@ def _related(project: str, label: str) -> bool:
     return bool(core) and core in label
 
 
-def _number(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+def _shown(value: float) -> str:
+    """A workload in a message: thousands separators, at most two decimals (85,900; 114.2)."""
+    return show_count(round(value, 2))

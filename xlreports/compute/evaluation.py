@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from ..model import EvalIndicator, Evaluation
+from ..numbers import show_number
 from ..problems import Problems
 from . import scoring
 
@@ -55,7 +56,7 @@ def _compare_given(sheet: str, indicator: EvalIndicator, problems: Problems) -> 
     given, score = indicator.given_score, indicator.score
     if indicator.method == "手工" or given is None or score is None or abs(given - score) <= 0.005:
         return
-    problems.warning(f"填写的自评分数 {given:g} 与按{indicator.method}计算的 {score:g} 不同，表格中使用计算结果",
+    problems.warning(f"填写的自评分数 {show_number(given)} 与按{indicator.method}计算的 {show_number(score)} 不同，表格中使用计算结果",
                      sheet=sheet, cell=indicator.cells["score"])
 
 

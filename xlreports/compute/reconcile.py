@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 
 from .. import contract
-from ..amounts import format_amount
 from ..model import Project
+from ..numbers import show_amount
 from ..problems import Problems
 from .units import UnitBreakdown, has_sources
 
@@ -28,8 +28,8 @@ def mismatch_message(subject: str, parts: str, stated: float, computed: float, u
     """``合计与各项目之和不一致：原表写明 190,857.18 万元，各项目之和为 190,133.18 万元，相差 724.00 万元…``"""
     difference = stated - computed
     side = "原表多" if difference > 0 else "原表少"
-    return (f"{subject}与{parts}不一致：原表写明 {format_amount(stated)} {unit}，{parts}为 "
-            f"{format_amount(computed)} {unit}，相差 {format_amount(abs(difference))} {unit}（{side}）；"
+    return (f"{subject}与{parts}不一致：原表写明 {show_amount(stated)} {unit}，{parts}为 "
+            f"{show_amount(computed)} {unit}，相差 {show_amount(abs(difference))} {unit}（{side}）；"
             f"生成的表格使用{parts}")
 
 

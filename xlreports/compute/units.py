@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import contract
-from ..amounts import format_amount
 from ..model import Project
+from ..numbers import show_amount
 from ..problems import Problems
 from .projects import PRECISION, SOURCES, project_frame
 
@@ -93,5 +93,5 @@ def _take_stated(unit: Unit, project: Project, stated_rows: dict[str, int], prob
         stated_rows[key] = project.row
     elif abs(unit.stated_total - stated) > 1e-9:
         problems.warning(f"资金使用单位「{unit.name or ''}」的「单位合计(原表)」前后不一致"
-                         f"（第{stated_rows[key]}行为 {format_amount(unit.stated_total)}），使用第一个值",
-                         sheet=contract.PROJECTS, cell=f"第{project.row}行", value=format_amount(stated))
+                         f"（第{stated_rows[key]}行为 {show_amount(unit.stated_total)}），使用第一个值",
+                         sheet=contract.PROJECTS, cell=f"第{project.row}行", value=show_amount(stated))

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from ..load.workbook import SUFFIXES
 from ..problems import InputError, Problems
 from ..progress import Progress
 from .config import PASSWORD_ENV, SmtpConfig, load_config, password_from_env
@@ -41,7 +42,7 @@ from .texts import Texts, render_texts
 
 PREVIEW_FOLDER = "邮件预览"
 INPUT_FOLDER = "input"
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+WORKBOOK_SUFFIXES = SUFFIXES  # a workbook of any kind that build reads
 
 
 @dataclass

@@ -1,14 +1,12 @@
-"""``xlreports import``: turn an existing 项目支出绩效目标表 into an input workbook.
+"""``xlreports import``: turn existing forms into an input workbook.
 
 The flow, one module per step::
 
-    text_table / xlsx_table → rows → indicator_text → workbook
-    (read the table)          (units, projects, amounts)  (parse 绩效指标)  (write 文件信息/项目/指标)
+    sources (grid_text / grid_html / grid_docx / grid_sheet) → recognise (layouts/*) → rows / indicator_text → workbook
+    (every container → one cell grid)                          (which layout, read it)                          (write)
 
-Sources are the table flattened to text (tab-separated, as published on district websites, seeds
-002 and 003) or the same table in an ``.xlsx`` (the form xlreports builds, or an officer's
-spreadsheet).  Every problem is collected in one :class:`~xlreports.problems.Problems` with its
-line or cell; nothing that could not be read is dropped silently.
+Every problem is collected in one :class:`~xlreports.problems.Problems` with its line or cell;
+a line or cell that is not read is an error, never dropped silently.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import contract
-from ..amounts import is_known_unit
+from ..load.limits import check_workbook
 from ..problems import Problem, Problems
 from .indicator_text import parse_indicator_text
 from .records import INDICATORS, ImportedForm
@@ -25,29 +23,76 @@ from .workbook import write_input_workbook
 
 __all__ = ["ImportedForm", "import_form", "write_input_workbook", "XLSX_SUFFIXES"]
 
-XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def import_form(source: Path, problems: Problems) -> ImportedForm | None:
     """Read ``source``; ``None`` when it cannot be read at all (the reason is in ``problems``)."""
-    from .text_table import read_text_table
-    from .xlsx_table import read_xlsx_table
+    from .recognise import form_of, recognise
+    from .sources import read_grids
 
     if not source.is_file():
         problems.error(f"找不到文件 {source}")
         return None
-    reader = read_xlsx_table if source.suffix.lower() in XLSX_SUFFIXES else read_text_table
-    table = reader(source, problems)
-    if table is None:
+    refusal = check_workbook(source)  # a spreadsheet, a .docx: measured before any reader opens it
+    if refusal is not None:
+        problems.error(refusal.message, sheet=refusal.sheet, cell=refusal.cell)
         return None
+    if source.suffix.lower() in XLSX_SUFFIXES and _is_input_workbook(source, problems):
+        return None
+    grids = read_grids(source, problems)
+    if grids is None:
+        return None
+    wide, outcome = recognise(grids, problems)
+    if wide:
+        form = _wide_form(wide[0], outcome, problems)
+        if form is not None and len(wide) > 1:
+            problems.error(f"{source.name} 中有 {len(wide)} 张项目支出绩效目标表，一次只能导入一张",
+                           expected="每张表格分别导入")
+        if form is not None and outcome.projects:
+            problems.error("同一个文件中既有项目支出绩效目标表，又有单个项目的绩效目标表", expected="分别导入")
+        return form
+    forms = [f for f in (outcome.allocation, outcome.tasks, outcome.cities) if f is not None]
+    if forms:  # a city's own file holds several of these forms, one sheet each
+        primary = forms[0]
+        primary.reports = list(outcome.descriptions) + list(outcome.notes)
+        primary.others = forms[1:]
+        return primary
+    if outcome.evaluation is not None:
+        outcome.evaluation.reports = list(outcome.descriptions) + list(outcome.notes)
+        if outcome.projects:
+            problems.error("同一个文件中既有自评表，又有绩效目标表", expected="分别导入")
+        return outcome.evaluation
+    if not outcome.descriptions and not problems.has_errors():
+        from .recognise import LOOKED_FOR
+
+        problems.error(f"{source.name} 中找不到可以识别的表格", expected=LOOKED_FOR)
+        return None
+    return form_of(grids, outcome, source)
+
+
+def _is_input_workbook(source: Path, problems: Problems) -> bool:
+    import python_calamine
+
+    try:
+        names = python_calamine.CalamineWorkbook.from_path(str(source)).sheet_names
+    except Exception:  # reported by the reader
+        return False
+    known = {spec.name for spec in map(contract.sheet_spec, names) if spec is not None}
+    if {contract.PROJECTS, contract.INDICATORS} <= known:
+        problems.error(f"{source.name} 已经是填报工作簿（有「{contract.PROJECTS}」「{contract.INDICATORS}」工作表），不需要导入",
+                       expected=f"直接运行 xlreports build {source.name}")
+        return True
+    return False
+
+
+def _wide_form(table, outcome, problems: Problems) -> ImportedForm | None:
     unit = table.amount_unit
-    if unit is None:
+    if not outcome.unit_stated:
         problems.warning(f"没有找到「单位：」，金额按{contract.DEFAULT_AMOUNT_UNIT}导入")
         unit = contract.DEFAULT_AMOUNT_UNIT
-    elif not is_known_unit(unit):
-        problems.error(f"金额单位「{unit}」无法识别", expected="元、千元、万元 或 亿元")
-        return None
     form = read_rows(table, unit, problems)
+    form.reports = list(outcome.descriptions)
     for project in form.projects:
         parsed = parse_indicator_text(project.indicator_text)
         project.indicators = parsed.indicators

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from .. import contract
+from ..names import compact
 from .cells import clean_text
 from .records import AMOUNTS, INDICATORS, NAME, OVERVIEW, SOURCES
 
@@ -24,7 +25,7 @@ HEADER_NAMES = {
     OVERVIEW: ("绩效目标", "总体绩效目标", "年度绩效目标", "项目绩效目标"),
     INDICATORS: ("绩效指标", "年度绩效指标", "项目绩效指标"),
 }
-_LOOKUP = {contract.normalize_name(name): key for key, names in HEADER_NAMES.items() for name in names}
+_LOOKUP = {compact(name): key for key, names in HEADER_NAMES.items() for name in names}
 
 _DEPARTMENT = re.compile(r"部门(?:名称)?\s*[:：]\s*(?P<name>.+?)\s*(?=(?:金额)?单位\s*[:：]|$)")
 _UNIT = re.compile(r"(?:^|\s)(?:金额)?单位\s*[:：]\s*(?P<unit>\S+)")
@@ -73,7 +74,7 @@ def read_meta(lines: Sequence[Sequence[object]]) -> tuple[str | None, str | None
             if department is None and (match := _DEPARTMENT.search(text)):
                 department = match["name"].strip() or None
             if unit is None and (match := _UNIT.search(text)):
-                unit = contract.normalize_name(match["unit"])
+                unit = compact(match["unit"])
     return department, unit
 
 

@@ -18,8 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import contract
-from ..amounts import NotANumber, format_number, parse_amount
+from ..amounts import NotANumber, parse_amount
 from ..compute.reconcile import differs, mismatch_message
+from ..names import compact
+from ..numbers import show_number
 from ..problems import Problems
 from .cells import clean_text
 from .records import (
@@ -101,7 +103,7 @@ def _text(value: object) -> str | None:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int | float):
-        return format_number(value)
+        return show_number(value)
     return clean_text(value)
 
 
@@ -142,7 +144,7 @@ class _Builder:
             self.problems.error("这一行有金额但没有项目名称", sheet=sheet, cell=cell,
                                 expected="项目名称或资金使用单位名称")
             return
-        if contract.normalize_name(row.name) in contract.TOTAL_ROW_NAMES:
+        if compact(row.name) in contract.TOTAL_ROW_NAMES:
             self._total(row)
         elif row.has_text:
             self._project(row)
@@ -278,7 +280,7 @@ class _Builder:
 
 def _until_total(rows: list[_Row]) -> list[_Row]:
     for index, row in enumerate(rows):
-        if row.name is not None and contract.normalize_name(row.name) in contract.TOTAL_ROW_NAMES:
+        if row.name is not None and compact(row.name) in contract.TOTAL_ROW_NAMES:
             return rows[:index]
     return rows
 

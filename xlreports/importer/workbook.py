@@ -15,6 +15,7 @@ from .records import ImportedForm
 
 PROJECT_COLUMNS = ("name", "unit", "appropriation", "special_account", "other_funds", "stated_total",
                    "unit_stated_total", "overview")
+OPTIONAL_COLUMNS = ("fund", "amount", "amount_note", "content", "basis")  # written when a project has them
 INDICATOR_COLUMNS = ("project", "level1", "level2", "name", "cycle_value", "value")
 WIDTHS = {"name": 36, "unit": 30, "overview": 60, "project": 36, "level1": 12, "level2": 14, "cycle_value": 30,
           "value": 30}
@@ -22,10 +23,28 @@ AMOUNT_FORMAT = "#,##0.00"
 
 
 def write_input_workbook(form: ImportedForm, path: Path) -> None:
+    from .records import EvaluationForm
+
+    if hasattr(form, "tasks"):
+        replace_with(path, lambda temporary: _write_tasks(form, temporary))
+        return
+    if hasattr(form, "allocations"):
+        replace_with(path, lambda temporary: _write_allocations(form, temporary))
+        return
+    if isinstance(form, EvaluationForm):
+        from .workbook_eval import write_evaluation_workbook
+
+        write_evaluation_workbook(form, path)
+        return
+    replace_with(path, lambda temporary: _write(form, temporary))
+
+
+def replace_with(path: Path, write) -> None:
+    """The one place import writes a file: ``write(temporary)``, then rename it over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp")
     try:
-        _write(form, temporary)
+        write(temporary)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -55,7 +74,7 @@ def _write(form: ImportedForm, path: Path) -> None:
 def _info(sheet, form: ImportedForm, formats) -> None:
     sheet.write_row(0, 0, ["字段", "值"], formats["header"])
     rows = [(contract.INFO_DEPARTMENT, form.department), (contract.INFO_UNIT, form.amount_unit),
-            (contract.INFO_STATED_TOTAL, form.stated_total)]
+            (contract.INFO_STATED_TOTAL, form.stated_total), *form.info.items()]
     for row, (key, value) in enumerate(((k, v) for k, v in rows if v is not None), start=1):
         sheet.write_string(row, 0, key)
         _write_value(sheet, row, 1, value, formats)
@@ -65,14 +84,16 @@ def _info(sheet, form: ImportedForm, formats) -> None:
 
 def _projects(sheet, form: ImportedForm, formats) -> None:
     spec = contract.PROJECT_SHEET
-    _header(sheet, [spec.column(key).header for key in PROJECT_COLUMNS], PROJECT_COLUMNS, formats)
+    optional = tuple(key for key in OPTIONAL_COLUMNS if any(getattr(p, key) is not None for p in form.projects))
+    columns = PROJECT_COLUMNS + optional
+    _header(sheet, [spec.column(key).header for key in columns], columns, formats)
     stated_by_unit = {unit.name: unit.stated_total for unit in form.units}
     for row, project in enumerate(form.projects, start=1):
         values = {"name": project.name, "unit": project.unit, "appropriation": project.appropriation,
                   "special_account": project.special_account, "other_funds": project.other_funds,
                   "stated_total": project.stated_total, "unit_stated_total": stated_by_unit.get(project.unit),
-                  "overview": project.overview}
-        for col, key in enumerate(PROJECT_COLUMNS):
+                  "overview": project.overview, **{key: getattr(project, key) for key in optional}}
+        for col, key in enumerate(columns):
             _write_value(sheet, row, col, values[key], formats)
 
 
@@ -104,3 +125,49 @@ def _write_value(sheet, row: int, col: int, value, formats) -> None:
         sheet.write_number(row, col, value, formats["amount"])
     else:
         sheet.write_string(row, col, str(value))
+
+
+def _write_allocations(form, path: Path) -> None:
+    import xlsxwriter  # deferred: only writing needs it
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                           "strings_to_urls": False})
+    try:
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        info = book.add_worksheet(contract.INFO)
+        info.write_row(0, 0, ["字段", "值"], header)
+        info.write_row(1, 0, [contract.INFO_UNIT, form.amount_unit])
+        sheet = book.add_worksheet(contract.ALLOCATIONS)
+        spec = contract.ALLOCATION_SHEET
+        sheet.write_row(0, 0, [spec.column(k).header for k in ("city", "direction", "amount")], header)
+        rows = [("合计", direction, amount) for direction, amount in form.stated.items()]
+        rows += [(city, direction, amount) for city, direction, amount, _ in form.allocations]
+        for row, (city, direction, amount) in enumerate(rows, start=1):
+            sheet.write_string(row, 0, city)
+            sheet.write_string(row, 1, direction)
+            sheet.write_number(row, 2, amount)
+        sheet.set_column(0, 1, 30)
+    finally:
+        book.close()
+
+
+def _write_tasks(form, path: Path) -> None:
+    import xlsxwriter  # deferred: only writing needs it
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                           "strings_to_urls": False})
+    try:
+        header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+        sheet = book.add_worksheet(contract.CITY_TASKS)
+        keys = [column.key for column in contract.CITY_TASK_SHEET.columns]
+        sheet.write_row(0, 0, [column.header for column in contract.CITY_TASK_SHEET.columns], header)
+        for row, task in enumerate(form.tasks, start=1):
+            for col, key in enumerate(keys):
+                value = task.get(key)
+                if isinstance(value, int | float):
+                    sheet.write_number(row, col, value)
+                elif value:
+                    sheet.write_string(row, col, str(value))
+        sheet.set_column(0, len(keys) - 1, 18)
+    finally:
+        book.close()

@@ -3,10 +3,13 @@
 The file is opened by pandas' calamine engine (``pd.ExcelFile``); each known sheet is then parsed
 once by calamine, which gives both its cells and its merged ranges.
 
-Officers' workbooks are taken as they really are: merged cells apply to every cell they cover
-(a unit name merged over its projects), formulas count by their stored result, and a formula
-without one is reported with its cell instead of being read as empty.  Files that are not
-``.xlsx`` (an old ``.xls``, a password-protected file) get a message that says what to do.
+Officers' workbooks are taken as they really are: ``.xlsx``/``.xlsm``, ``.xls``, ``.xlsb`` and ``.ods``
+alike (the kind is told by the content, not the name).  Merged cells apply to every cell they
+cover (a unit name merged over its projects; :mod:`.tables` refuses a per-row number merged over
+rows), formulas count by their stored result, and a formula without one is reported with its cell
+instead of being read as empty.  A password-protected or unreadable file gets a message that says
+what to do.  What calamine does not tell (merges of an ``.ods``, percentage formats, formulas
+without a result) is read from the file's parts by :mod:`.xlsx_parts` and :mod:`.ods_parts`.
 """
 
 from __future__ import annotations
@@ -18,10 +21,19 @@ from pathlib import Path
 from .. import contract
 from ..problems import Problems
 from . import limits
+from .ods_parts import OdsParts, is_ods
 from .xlsx_parts import XlsxParts
 
+Parts = XlsxParts | OdsParts
+
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+"""The kinds of workbook read (the kind itself is told by the content; these name the files to look at)."""
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+
+
+Merge = tuple[int, int, int, int]
+"""A merged range as 0-based (top, left, bottom, right), bounds included."""
 
 
 @dataclass
@@ -32,6 +44,7 @@ class RawSheet:
     spec: contract.SheetSpec
     grid: list[list[object]]
     missing_results: dict[tuple[int, int], str] = field(default_factory=dict)
+    merges: list[Merge] = field(default_factory=list)
 
     def value(self, row: int, col: int) -> object:
         if row < len(self.grid) and col < len(self.grid[row]):
@@ -43,7 +56,7 @@ class RawSheet:
 class RawWorkbook:
     path: Path
     sheets: dict[str, RawSheet]
-    parts: XlsxParts | None = None
+    parts: Parts | None = None
 
     def close(self) -> None:
         if self.parts:
@@ -60,32 +73,24 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
     if refusal is not None:
         problems.error(refusal.message, sheet=refusal.sheet, cell=refusal.cell)
         return None
-    if path.suffix.lower() == ".xls":
-        problems.error(f"{name} 是旧版 Excel 97-2003 (.xls) 文件：请在 Excel 或 WPS 中“另存为” .xlsx 格式后再试")
-        return None
-    with path.open("rb") as handle:
-        head = handle.read(8)
-    if head == _OLE_MAGIC:
-        if _ENCRYPTION_INFO in path.read_bytes():
-            problems.error(f"{name} 设置了打开密码（已加密）：请在 Excel 或 WPS 中取消密码后另存为 .xlsx 再试")
-        else:
-            problems.error(f"{name} 是旧版 Excel 97-2003 (.xls) 文件：请在 Excel 或 WPS 中“另存为” .xlsx 格式后再试")
-        return None
-    if not zipfile.is_zipfile(path):
-        problems.error(f"{name} 不是有效的 Excel (.xlsx) 文件：请在 Excel 或 WPS 中打开并另存为 .xlsx 后再试")
+    kind = _kind(path)
+    if kind in _REFUSED:
+        problems.error(_REFUSED[kind].format(name=name))
         return None
 
     import pandas as pd  # deferred: importing pandas costs more than a CLI --help should
 
     try:
         book = pd.ExcelFile(path, engine="calamine")
-    except Exception as exc:  # calamine raises its own types for broken zips and XML
-        problems.error(f"{name} 无法读取（文件可能已损坏）：{exc}")
+        parts = _parts(path, kind)
+    except Exception as exc:  # calamine raises its own types (in English) for broken files
+        refusal = "encrypted" if "password" in str(exc).lower() else "broken"
+        problems.error(_REFUSED[refusal].format(name=name))
         return None
 
-    parts = XlsxParts.open(path)
     sheets: dict[str, RawSheet] = {}
     area = 0
+    unknown_merges = False
     with book:
         for sheet_name in book.sheet_names:
             spec = contract.sheet_spec(sheet_name)
@@ -99,18 +104,74 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
             refusal = limits.check_grid(sheet_name, sheet.start, sheet.height, sheet.width, area)
             if refusal is not None:
                 problems.error(refusal.message, sheet=refusal.sheet, cell=refusal.cell)
-                parts.close()
+                if parts:
+                    parts.close()
                 return None
             area += limits.grid_area(sheet.start, sheet.height, sheet.width)
             grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
-            _fill_merged(grid, sheet.merged_cell_ranges or [])
-            sheets[spec.name] = RawSheet(sheet_name, spec, grid, parts.formulas_without_result(sheet_name))
+            merges = _merges(sheet, parts)
+            unknown_merges = unknown_merges or merges is None
+            merges = merges or []
+            _fill_merged(grid, merges)
+            missing = parts.formulas_without_result(sheet_name) if parts else {}
+            sheets[spec.name] = RawSheet(sheet_name, spec, grid, missing, merges)
+    if unknown_merges:
+        problems.warning(f"{name}：这种文件格式（{path.suffix or kind}）中的合并单元格无法识别，合并区域只有左上角的格子有值、"
+                         "其余格子按空白读取；如有合并单元格，请在 Excel 或 WPS 中另存为 .xlsx 后再试")
     return RawWorkbook(path, sheets, parts)
 
 
-def _fill_merged(grid: list[list[object]], merges) -> None:
-    """Give every cell of a merged range the value of its top-left cell."""
-    for (top, left), (bottom, right) in merges:
+_REFUSED = {
+    "encrypted": "{name} 设置了打开密码（已加密）：请在 Excel 或 WPS 中取消密码后另存为 .xlsx 再试",
+    "unknown": "{name} 不是有效的 Excel (.xlsx) 文件：请在 Excel 或 WPS 中打开并另存为 .xlsx 后再试",
+    "broken": "{name} 无法读取（文件可能已损坏，或不是 Excel 工作簿）：请在 Excel 或 WPS 中打开并另存为 .xlsx 后再试",
+}
+
+
+def _kind(path: Path) -> str:
+    """What the file really is, by its content: ``xlsx``, ``xlsb``, ``ods``, ``xls``, or a refusal."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head == _OLE_MAGIC:
+        return "encrypted" if _ENCRYPTION_INFO in path.read_bytes() else "xls"
+    if not zipfile.is_zipfile(path):
+        return "unknown"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if is_ods(archive):
+                return "ods"
+            names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        return "unknown"
+    return "xlsb" if "xl/workbook.bin" in names else "xlsx"  # calamine says what else is wrong
+
+
+def _parts(path: Path, kind: str) -> Parts | None:
+    """The reader of what calamine does not tell, for the kinds that have one."""
+    if kind == "xlsx":
+        return XlsxParts.open(path)
+    if kind == "ods":
+        return OdsParts.open(path)
+    return None  # .xls and .xlsb: calamine's values and merged ranges are all there is
+
+
+def _merges(sheet, parts: Parts | None) -> list[Merge] | None:
+    """A sheet's merged ranges; ``None`` when the file's format does not tell them."""
+    if isinstance(parts, OdsParts):
+        return parts.merges(sheet.name)
+    ranges = sheet.merged_cell_ranges
+    if ranges is None:
+        return None
+    return [(top, left, bottom, right) for (top, left), (bottom, right) in ranges]
+
+
+def _fill_merged(grid: list[list[object]], merges: list[Merge]) -> None:
+    """Give every cell of a merged range the value of its top-left cell.
+
+    This is right for text that labels a group (a unit merged over its projects); the readers of
+    :mod:`.tables` refuse a merge over the rows of a per-row number.
+    """
+    for top, left, bottom, right in merges:
         if top >= len(grid) or left >= len(grid[top]):
             continue
         value = grid[top][left]

@@ -30,6 +30,9 @@ _ERROR_VALUE = re.compile(rb"<v>\s*([^<\s]+)\s*</v>")
 _STYLE_ATTR = re.compile(rb'\bs="(\d+)"')
 _PERCENT_BUILTIN = {9, 10}
 
+MAX_CELL_TEXT = 32767
+"""Excel's limit on the characters of one cell: an input text over it is refused, an output one never cut."""
+
 
 def column_index(letters: str) -> int:
     """``"A"`` → 0, ``"AB"`` → 27."""

@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..amounts import format_amount
+from ..numbers import show_amount
 from .sandbox import Sandbox, SecurityError, budget, explain
 
 Scope = dict[str, Any]
@@ -34,7 +34,7 @@ class ExpressionError(Exception):
 
 
 def _money(value: object) -> str:
-    return format_amount(value) if isinstance(value, int | float) else ("" if value is None else str(value))
+    return show_amount(value) if isinstance(value, int | float) else ("" if value is None else str(value))
 
 
 @cache

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from .. import contract
-from ..amounts import NotANumber, parse_amount
+from ..amounts import NotANumber, parse_number
 from ..cities import city_key
 from ..load.tables import Table
 from ..model import Allocation, CityTask
+from ..names import compact
 from ..problems import Problems
 from .projects import read_amounts
 
@@ -21,7 +22,7 @@ def validate_allocations(table: Table, unit: str, problems: Problems) -> tuple[l
     allocations = []
     stated: dict[str, float] = {}
     for i, (city, direction, amount) in enumerate(zip(cities, directions, amounts, strict=True)):
-        if city is not None and contract.normalize_name(city) in contract.TOTAL_ROW_NAMES:
+        if city is not None and compact(city) in contract.TOTAL_ROW_NAMES:
             if direction is not None and amount is not None:
                 stated[direction] = amount
             continue
@@ -29,7 +30,7 @@ def validate_allocations(table: Table, unit: str, problems: Problems) -> tuple[l
             continue
         if amount is None:
             if table.get("amount")[i] is None:
-                problems.error("「金额」为空", sheet=table.sheet, cell=table.cell("amount", i), expected="金额（万元）")
+                problems.error("「金额」为空", sheet=table.sheet, cell=table.cell("amount", i), expected=f"金额（{unit}）")
             continue
         key = (city_key(city), direction)
         if key in seen:
@@ -59,7 +60,7 @@ def validate_city_tasks(table: Table, problems: Problems) -> list[CityTask]:
 
 def _number_or_none(text: str | None) -> float | None:
     try:
-        return parse_amount(text, "万元") if text is not None and _plain_number(text) else None
+        return parse_number(text) if text is not None and _plain_number(text) else None
     except NotANumber:
         return None
 

@@ -12,9 +12,11 @@ from ..amounts import NotANumber, parse_number
 from ..compute.scoring import MISSED, PARTLY, REACHED
 from ..load.tables import Table
 from ..model import EvalGroup, EvalIndicator
+from ..names import compact
 from ..notation import comparable, parse_value, scales
 from ..problems import Problems
 from .eval_weights import show_weight
+from .suggest import level_typo
 
 QUANTITATIVE, REVERSE, QUALITATIVE, SPENDING, MANUAL = "定量", "定量反向", "定性", "支出率", "手工"
 METHODS = {
@@ -35,9 +37,11 @@ def validate_eval_indicators(table: Table, problems: Problems) -> tuple[list[Eva
     declared: list[tuple[float | None, float | None]] = []
     columns = {key: table.get(key) for key in _KEYS}
     previous: EvalIndicator | None = None
+    reported: set[tuple[str, str]] = set()
     for i in range(len(table)):
         row = {key: values[i] for key, values in columns.items()}
         cells = {key: table.cell(key, i) for key in _KEYS}
+        _level_typos(table, row, cells, reported, problems)
         indicator = _indicator(table, row, cells, previous, problems)
         if indicator is None:
             continue
@@ -49,6 +53,17 @@ def validate_eval_indicators(table: Table, problems: Problems) -> tuple[list[Eva
         declared.append(weights)
         previous = indicator
     return indicators, _groups(table, indicators, declared, problems)
+
+
+def _level_typos(table: Table, row, cells, reported: set[tuple[str, str]], problems: Problems) -> None:
+    """A 一级/二级 name one edit from a standard one is an error, once per name (merged names repeat)."""
+    for level, key in ((1, "level1"), (2, "level2")):
+        written = row[key]
+        if written is None or (key, written) in reported:
+            continue
+        reported.add((key, written))
+        if typo := level_typo(level, written):
+            problems.error(typo, sheet=table.sheet, cell=cells[key])
 
 
 def _indicator(table, row, cells, previous, problems) -> EvalIndicator | None:
@@ -91,7 +106,7 @@ def _method(table: Table, indicator: EvalIndicator, row, cells, problems: Proble
     written = row["method"]
     target = indicator.target_value
     if written is not None:
-        method = METHODS.get(codes.compact(written))
+        method = METHODS.get(compact(written))
         if method is None:
             problems.error(f"评分方式「{written}」无法识别", sheet=sheet, cell=cells["method"], value=written,
                            expected=METHOD_NAMES)
@@ -218,7 +233,7 @@ def _band(table: Table, row, cells, problems: Problems) -> str | None:
     written = row["band"]
     if written is None:
         return None
-    text = codes.compact(written)
+    text = compact(written)
     if "未达成" in text or "未完成" in text:
         return MISSED
     if "部分" in text:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-from ..amounts import format_number
 from ..compute import scoring
 from ..model import EvalGroup, EvalIndicator
+from ..numbers import show_number
 from ..problems import Problems
 
 TOLERANCE = 0.01
@@ -63,4 +63,4 @@ def _compare(sheet: str, group: EvalGroup, children: float, level: str, below: s
 
 def show_weight(value: float) -> str:
     """A weight or score in a message, as typed: 33.3, not 33.300000000000004."""
-    return format_number(round(value, 6))
+    return show_number(value)

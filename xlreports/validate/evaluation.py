@@ -10,9 +10,11 @@ import re
 import unicodedata
 
 from .. import contract
-from ..amounts import NotANumber, format_number, is_known_unit, parse_amount
-from ..load.tables import KeyValues, Table
+from ..amounts import UNIT_CHOICES, NotANumber, canonical_unit, parse_amount
+from ..load.tables import KeyValues, Table, merged_number_message
 from ..model import Evaluation, GradeBand, Info
+from ..names import compact
+from ..numbers import show_number
 from ..problems import Problems
 from .eval_indicators import SPENDING, validate_eval_indicators
 from .eval_weights import check_bands, check_weights
@@ -74,19 +76,28 @@ def canonical_key(key: str) -> str:
 
 
 def _info(sheet: KeyValues, default_unit: str, problems: Problems) -> Evaluation:
-    values = {canonical_key(k): v for k, v in sheet.values.items()}
-    cells = {canonical_key(k): c for k, c in sheet.cells.items()}
+    values, cells, key_units, merged = {}, {}, {}, {}
+    for written, value in sheet.values.items():
+        key, key_unit = _key_and_unit(written)
+        values[key], cells[key] = value, sheet.cells.get(written)
+        if key_unit:
+            key_units[key] = key_unit
+        if written in sheet.merged:
+            merged[key] = sheet.merged[written]
     unit = _unit(values.get(contract.INFO_UNIT), default_unit, sheet.sheet, cells, problems)
     info = Info()
     for key, value in values.items():
-        if key in AMOUNT_KEYS:
+        if key in AMOUNT_KEYS and key in merged:
+            problems.error(merged_number_message(key, "多个字段", True, "每个字段"), sheet=sheet.sheet, cell=merged[key],
+                           value=value)
+        elif key in AMOUNT_KEYS:
             try:
-                info[key] = parse_amount(value, unit)
-            except NotANumber:
-                problems.error(f"「{key}」不是数字", sheet=sheet.sheet, cell=cells.get(key), value=value,
+                info[key] = parse_amount(value, key_units.get(key, unit), into=unit)
+            except NotANumber as error:
+                problems.error(f"「{key}」{error.reason or '不是数字'}", sheet=sheet.sheet, cell=cells.get(key), value=value,
                                expected=f"金额（{unit}），例如 1033.48")
         elif isinstance(value, int | float) and not isinstance(value, bool):
-            info[key] = format_number(value)
+            info[key] = show_number(value)
         else:
             info[key] = value.strip() if isinstance(value, str) else value
     info[contract.INFO_UNIT] = unit
@@ -102,13 +113,26 @@ def _info(sheet: KeyValues, default_unit: str, problems: Problems) -> Evaluation
     )
 
 
+def _key_and_unit(written: str) -> tuple[str, str | None]:
+    """``预算计划安排（元）`` → ``("预算计划安排", "元")``: a field may name the unit of its amount."""
+    key = canonical_key(written)
+    if key in AMOUNT_KEYS:
+        return key, None
+    unit = contract.header_unit(written)
+    if unit and canonical_unit(unit):
+        bare = canonical_key(contract.header_candidates(written)[-1])
+        if bare in AMOUNT_KEYS:
+            return bare, canonical_unit(unit)
+    return key, None
+
+
 def _unit(written, default: str, sheet: str, cells, problems: Problems) -> str:
     if written is None:
         return default
-    unit = contract.normalize_name(written)
-    if not is_known_unit(unit):
+    unit = canonical_unit(written)
+    if unit is None:
         problems.error("金额单位无法识别", sheet=sheet, cell=cells.get(contract.INFO_UNIT), value=written,
-                       expected="元、千元、万元 或 亿元")
+                       expected=UNIT_CHOICES)
         return default
     return unit
 
@@ -116,7 +140,7 @@ def _unit(written, default: str, sheet: str, cells, problems: Problems) -> str:
 def _rule(written, sheet: str, cells, problems: Problems) -> str:
     if written is None:
         return contract.DEFAULT_EVAL_RULE
-    text = contract.normalize_name(written)
+    text = compact(written)
     for rule in contract.EVAL_RULES:
         if rule in text:
             return rule
@@ -159,7 +183,7 @@ def _grades(written, sheet: str, cells, problems: Problems) -> list[GradeBand]:
 
 def section_name(written: str) -> str | None:
     """``一、资金使用绩效：`` → ``资金使用绩效``; ``None`` for a section the form does not have."""
-    text = contract.normalize_name(written).rstrip(":：")
+    text = compact(written).rstrip(":：")
     text = _NUMBERING.sub("", text, count=1)
     return _SECTION_NAMES.get(text)
 
@@ -191,7 +215,7 @@ def _check_spending(evaluation: Evaluation, sheet: KeyValues, problems: Problems
     elif evaluation.spending_base <= 0:
         problems.error("预算计划安排减去预算调减后不大于 0，无法计算支出率", sheet=sheet.sheet,
                        cell=sheet.cells.get("预算调减") or sheet.cells.get("预算计划安排"),
-                       value=format_number(evaluation.spending_base), expected="大于 0 的预算数")
+                       value=show_number(evaluation.spending_base), expected="大于 0 的预算数")
     if evaluation.spent_local is None and evaluation.spent_transfer is None:
         problems.error(f"评分方式为“支出率”的指标（自评指标!{where}）需要「实际支出_本级」或「实际支出_转移支付」",
                        sheet=sheet.sheet, expected="实际支出金额（万元）")

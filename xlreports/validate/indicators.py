@@ -7,7 +7,7 @@ from ..cities import city_key
 from ..load.tables import Table
 from ..model import Indicator, Project
 from ..problems import Problems
-from .suggest import expected_name
+from .suggest import expected_name, level_typo
 
 REQUIRED = (("level2", "二级指标"), ("name", "三级指标"), ("value", "指标值"))
 
@@ -60,8 +60,11 @@ def _classify(indicator: Indicator, table: Table, i: int, problems: Problems, wa
         indicator.level1_code, indicator.level1_std = first
     elif indicator.level1 and ("level1", indicator.level1) not in warned:
         warned.add(("level1", indicator.level1))
-        problems.warning(f"一级指标「{indicator.level1}」不是标准名称，按原样保留", sheet=table.sheet,
-                         cell=table.cell("level1", i), expected="产出指标、效益指标、满意度指标 或 成本指标")
+        if typo := level_typo(1, indicator.level1):
+            problems.error(typo, sheet=table.sheet, cell=table.cell("level1", i))
+        else:
+            problems.warning(f"一级指标「{indicator.level1}」不是标准名称，按原样保留", sheet=table.sheet,
+                             cell=table.cell("level1", i), expected="产出指标、效益指标、满意度指标 或 成本指标")
     if second:
         indicator.level2_code, indicator.level2_std = second
         implied = codes.level1_of_level2(second.code)
@@ -72,5 +75,8 @@ def _classify(indicator: Indicator, table: Table, i: int, problems: Problems, wa
                              sheet=table.sheet, cell=table.cell("level2", i))
     elif indicator.level2 and ("level2", indicator.level2) not in warned:
         warned.add(("level2", indicator.level2))
-        problems.warning(f"二级指标「{indicator.level2}」不是标准名称，按原样保留", sheet=table.sheet,
-                         cell=table.cell("level2", i), expected="数量指标、质量指标、时效指标、经济效益指标 等")
+        if typo := level_typo(2, indicator.level2):
+            problems.error(typo, sheet=table.sheet, cell=table.cell("level2", i))
+        else:
+            problems.warning(f"二级指标「{indicator.level2}」不是标准名称，按原样保留", sheet=table.sheet,
+                             cell=table.cell("level2", i), expected="数量指标、质量指标、时效指标、经济效益指标 等")

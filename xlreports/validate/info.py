@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .. import contract
-from ..amounts import NotANumber, format_number, is_known_unit, parse_amount
-from ..load.tables import KeyValues
+from ..amounts import UNIT_CHOICES, NotANumber, canonical_unit, parse_amount
+from ..load.tables import KeyValues, merged_number_message
 from ..model import Info
+from ..numbers import show_number
 from ..problems import Problems
 
 
@@ -19,16 +20,15 @@ def validate_info(sheet: KeyValues, problems: Problems) -> Info:
     if unit is None:
         info[contract.INFO_UNIT] = contract.DEFAULT_AMOUNT_UNIT
     else:
-        unit = contract.normalize_name(unit)
-        if not is_known_unit(unit):
+        known = canonical_unit(unit)
+        if known is None:
             problems.error("金额单位无法识别", sheet=sheet.sheet, cell=sheet.cells.get(contract.INFO_UNIT),
-                           value=unit, expected="元、千元、万元 或 亿元")
-            unit = contract.DEFAULT_AMOUNT_UNIT
-        info[contract.INFO_UNIT] = unit
+                           value=unit, expected=UNIT_CHOICES)
+        info[contract.INFO_UNIT] = known or contract.DEFAULT_AMOUNT_UNIT
     _stated_total(info, sheet, problems)
     year = info.get(contract.INFO_YEAR)
     if isinstance(year, float):
-        info[contract.INFO_YEAR] = format_number(year)
+        info[contract.INFO_YEAR] = show_number(year)
     return info
 
 
@@ -38,9 +38,14 @@ def _stated_total(info: Info, sheet: KeyValues, problems: Problems) -> None:
     if info.get(key) is None:
         return
     unit = info[contract.INFO_UNIT]
+    if key in sheet.merged:
+        problems.error(merged_number_message(key, "多个字段", True, "每个字段"), sheet=sheet.sheet, cell=sheet.merged[key],
+                       value=info.get(key))
+        info[key] = None
+        return
     try:
         info[key] = parse_amount(info.get(key), unit)
-    except NotANumber:
-        problems.error(f"「{key}」不是数字", sheet=sheet.sheet, cell=sheet.cells.get(key), value=info.get(key),
+    except NotANumber as error:
+        problems.error(f"「{key}」{error.reason or '不是数字'}", sheet=sheet.sheet, cell=sheet.cells.get(key), value=info.get(key),
                        expected=f"金额（{unit}），例如 190,857.18")
         info[key] = None

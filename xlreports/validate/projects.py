@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .. import contract
-from ..amounts import NotANumber, parse_amount
+from ..amounts import UNIT_CHOICES, NotANumber, canonical_unit, column_unit, parse_amount
 from ..load.tables import Table
 from ..model import Project
+from ..names import compact
 from ..problems import Problems
 from .suggest import expected_name
 
@@ -14,22 +15,41 @@ TEXT_FIELDS = ("code", "unit", "fund", "amount_note", "content", "basis", "overv
 
 
 def read_amounts(table: Table, keys, unit: str, problems: Problems) -> dict[str, list[float | None]]:
-    """Parse the amount columns of ``table``; a bad cell is an error naming it."""
+    """Parse the amount columns of ``table`` into the workbook's unit ``unit``; a bad cell is an error naming it.
+
+    Each column is read in its own unit (:func:`amounts.column_unit`): the header's (``资金需求（元）``),
+    else ``unit``.  A negative amount is a warning: refunds exist, typos are likelier.
+    """
     parsed: dict[str, list[float | None]] = {}
     for key in keys:
         if not table.has(key):
             continue
+        header = table.spec.column(key).header
+        source = _column_unit(table, key, unit, problems)
         values = []
         for i, raw in enumerate(table.get(key)):
             try:
-                values.append(parse_amount(raw, unit))
-            except NotANumber:
-                header = table.spec.column(key).header
-                problems.error(f"「{header}」不是数字", sheet=table.sheet, cell=table.cell(key, i), value=raw,
-                               expected=f"金额（{unit}），例如 190,857.18、500万元 或 1.2亿元")
-                values.append(None)
+                value = parse_amount(raw, source, into=unit)
+            except NotANumber as error:
+                problems.error(f"「{header}」{error.reason or '不是数字'}", sheet=table.sheet,
+                               cell=table.cell(key, i), value=raw,
+                               expected=f"金额（{source}），例如 190,857.18、500万元 或 1.2亿元")
+                value = None
+            if value is not None and value < 0:
+                problems.warning(f"「{header}」是负数，请确认", sheet=table.sheet, cell=table.cell(key, i), value=raw)
+            values.append(value)
         parsed[key] = values
     return parsed
+
+
+def _column_unit(table: Table, key: str, unit: str, problems: Problems) -> str:
+    """The unit the header names, or the workbook's; a currency the project cannot convert is an error."""
+    written = table.units.get(key)
+    if written and canonical_unit(written) is None and "元" in written:
+        problems.error(f"表头的金额单位「{written}」无法识别", sheet=table.sheet,
+                       cell=f"{table.letters[key]}{table.header_row}", value=written,
+                       expected=f"{UNIT_CHOICES}，或去掉表头中的单位（按「文件信息」的金额单位读取）")
+    return column_unit(written, unit)
 
 
 def validate_projects(table: Table, unit: str, problems: Problems) -> list[Project]:
@@ -42,7 +62,7 @@ def validate_projects(table: Table, unit: str, problems: Problems) -> list[Proje
             problems.error("项目名称为空", sheet=table.sheet, cell=table.cell("name", i),
                            expected="每个项目都有名称")
             continue
-        if contract.normalize_name(name) in contract.TOTAL_ROW_NAMES:
+        if compact(name) in contract.TOTAL_ROW_NAMES:
             problems.warning(f"「{name}」行是合计行，已跳过：合计由程序计算", sheet=table.sheet,
                              cell=table.cell("name", i))
             continue

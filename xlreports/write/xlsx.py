@@ -18,12 +18,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..load.xlsx_parts import cell_name
+from ..load.xlsx_parts import MAX_CELL_TEXT, cell_name
 from ..render.sheet import Sheet
 from ..render.styles import Style
 from .formats import FormatCache
 
-MAX_CELL_TEXT = 32767
 STREAMED_ROWS = 5000  # above this many rows a file is streamed to disk (constant_memory); below, built in memory
 MAX_PAGE_BREAKS = 1023
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
