@@ -32,7 +32,6 @@ _LOCATED = re.compile(r"[^\s!：]+![A-Z]{1,3}\d+|第 ?\d+ ?行")
 
 # cases whose fix lies elsewhere: the reason names what is expected
 ELSEWHERE = {
-    "overflow-1e308-twice": "amounts: an overflowing sum is reported at the input cells, without numpy warnings",
     "formula-injection-grades": "formulas: 等级划分 text only ever inside a quoted string literal of the 自评等级 formula",
     "stem-dotdot": "paths: an input named ...xlsx is refused or written inside the output folder",
     "cities-A_B-and-A/B": "names: two cities that clean to one file name are an error naming both cells",
