@@ -463,6 +463,19 @@ def _template_file_bomb(folder: Path) -> Case:
     return case
 
 
+def _docx_entities(folder: Path) -> Case:
+    """A Word document (xlreports import reads tables from .docx) whose body expands entities."""
+    body = (b'<?xml version="1.0" encoding="UTF-8"?>' + BILLION_LAUGHS
+            + b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            + b"<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>")
+    path = folder / "表格.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr("word/document.xml", body)
+    return Case("docx billion laughs", folder, ["import", path.name, "-o", "out/导入.xlsx"], [path],
+                ["word/document.xml", "实体攻击"])
+
+
 CASES: dict[str, Callable[[Path], Case]] = {
     "cell-XFD1048576": _far_cell("XFD1048576"),
     "cell-GZ1048576": _far_cell("GZ1048576"),
@@ -480,6 +493,7 @@ CASES: dict[str, Callable[[Path], Case]] = {
         "ods repeated cells", folder, ["build", "in.ods", "-o", "out", "-j", "1"],
         [ods_repeated(folder / "in.ods", 1_048_575, 16_384)], ["项目!XFD1048576：", "超过上限 6,000,000 个单元格"]),
     "import-cell-XFD1048576": _import_far_cell,
+    "import-docx-billion-laughs": _docx_entities,
     "check-billion-laughs": _check_billion_laughs,
     "template-file-far-cell": _template_file_bomb,
     "template-huge-integer": _template("{{ 10**(10**9) }}", "超过上限 100,000 位"),
