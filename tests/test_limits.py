@@ -193,3 +193,14 @@ def test_repeated_cells_of_an_ods_are_multiplied_out_as_calamine_does(tmp_path):
     assert (sheet.height, sheet.width) == (2_001, 30)  # the trailing empty repeats cost nothing
     refusal = check_workbook(corpus.ods_repeated(tmp_path / "bomb.ods", 1_048_575, 16_384))
     assert (refusal.sheet, refusal.cell) == ("项目", "XFD1048576")
+
+
+def test_corrupt_compressed_data_is_a_located_refusal(tmp_path):
+    path = corpus.base_workbook(tmp_path / "in.xlsx")
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(corpus.SHEET1)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start:start + 8] = b"\xff" * 8
+    path.write_bytes(bytes(data))
+    assert "无法读取（文件已损坏" in check_workbook(path).message

@@ -12,7 +12,9 @@ Every reader of a workbook calls it first: the input loader, the importer and th
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,7 +100,7 @@ def check_workbook(path: Path, sheets: SheetFilter | None = None, profile: Profi
     try:
         with zipfile.ZipFile(path) as archive:
             return ZipCheck(name, archive, sheets, profile).check()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, zlib.error, struct.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
         return Refusal(f"{name} 无法读取（文件已损坏：{_zip_error(exc)}）：{RESAVE}")
 
 
@@ -106,6 +108,8 @@ def _zip_error(exc: Exception) -> str:
     text = str(exc)
     if "CRC" in text:
         return "校验值不符"
+    if isinstance(exc, zlib.error):
+        return "压缩数据错误"
     return "zip 结构错误"
 
 
