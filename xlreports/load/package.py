@@ -39,6 +39,9 @@ _READ_WHOLE = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
 
 
 class ZipCheck:
+    """One package, checked in order: entry names, xl/workbook.xml (to know the sheets), declared sizes
+    and ratios, every XML part, then the worksheets that will be read; the first refusal ends it."""
+
     def __init__(self, name: str, archive: zipfile.ZipFile, sheets: SheetFilter | None, profile: Profile) -> None:
         self.name = name
         self.profile = profile
@@ -46,6 +49,8 @@ class ZipCheck:
         self.wanted = sheets
         self.infos = {info.filename: info for info in archive.infolist()}
         self.parts: dict[str, str] = {}  # worksheet parts by sheet name, once workbook.xml is known safe
+        # measured in full by _sheets when read; only their beginning is checked with the other parts
+        self.worksheet_parts = {p for p in self.infos if p.startswith("xl/worksheets/") and p.endswith(".xml")}
 
     def check(self) -> Refusal | None:
         try:
@@ -125,7 +130,7 @@ class ZipCheck:
                 head = stream.read(64)
             if not _looks_like_xml(head):
                 continue
-            if part in self._worksheet_candidates():
+            if part in self.worksheet_parts:
                 with self._open(part) as stream:  # the sheets read are measured below, in full
                     self._guard(part, lambda s=stream: xmlscan.check_head(s.read(xmlscan.HEAD)))
                 continue
@@ -142,11 +147,6 @@ class ZipCheck:
         if measured != declared:
             self._refuse(f"{self.name} 中的部件 {part} 声明解压后为 {size(declared)}，实际为 {size(measured)}"
                          f"（文件已损坏或被篡改）：{NOT_A_WORKBOOK}")
-
-    def _worksheet_candidates(self) -> set[str]:
-        if not hasattr(self, "_candidates"):
-            self._candidates = {p for p in self.infos if p.startswith("xl/worksheets/") and p.endswith(".xml")}
-        return self._candidates
 
     def _sheet_parts(self) -> dict[str, str]:
         from .xlsx_parts import sheet_parts
