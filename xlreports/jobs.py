@@ -112,6 +112,8 @@ def _parallel(jobs: list[Job], outputs, workers: int) -> list[JobResult]:
     own, and the parent writes other files until the child's first data arrives.  The other workers
     run at a lower priority, so that the longest file's writer and renderer come first.
     """
+    if not jobs:  # a workbook that fills no form
+        return []
     from .render.remote import render_elsewhere
 
     context = multiprocessing.get_context("fork")

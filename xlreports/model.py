@@ -119,6 +119,7 @@ class Recipient:
     attachments: list[str] = field(default_factory=list)
     row: int = 0
     cells: dict[str, str] = field(default_factory=dict)  # column key → cell address on this row ("B5")
+    names: dict[str, str] = field(default_factory=dict)  # address → display name written with it
 
 
 @dataclass

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .formula_literals import FormulaCode, cell_reference, excel_number, excel_string
 from .names import compact
 from .numbers import exact_number, show_number
 
@@ -81,7 +82,7 @@ class Value:
         comparator = "" if self.comparator == EQ else self.comparator
         return f"{comparator}{exact_number(self.number)}{self.unit}"
 
-    def excel_number(self, cell: str, scale: float = 1.0) -> str:
+    def excel_number(self, cell: str, scale: float = 1.0) -> FormulaCode:
         """An Excel expression reading this value's number back from ``cell``, which shows its text.
 
         The comparator and unit as written are removed with SUBSTITUTE and the rest read with VALUE,
@@ -92,11 +93,12 @@ class Value:
         """
         if self.number is None:
             raise ValueError(f"「{self.text}」不是数值")
+        cell = cell_reference(cell)
         before, raw, after = _split_written(self.text, self.number)
         parsed = f"VALUE({_substitute(cell, [p for p in (before, after) if p])})"
         if raw is None or not _PLAIN.fullmatch(raw) or float(raw) != self.number:
-            parsed = f'IF({cell}="{_quote(self.text)}",{exact_number(self.number)},{parsed})'
-        return parsed if scale == 1 else f"{parsed}*{exact_number(scale)}"
+            parsed = f"IF({cell}={excel_string(self.text)},{excel_number(self.number)},{parsed})"
+        return FormulaCode(parsed if scale == 1 else f"{parsed}*{excel_number(scale)}")
 
 
 def parse_value(text: object) -> Value:
@@ -175,9 +177,5 @@ def _split_written(text: str, number: float) -> tuple[str, str | None, str]:
 def _substitute(cell: str, parts: list[str]) -> str:
     expression = cell
     for part in parts:
-        expression = f'SUBSTITUTE({expression},"{_quote(part)}","")'
+        expression = f'SUBSTITUTE({expression},{excel_string(part)},"")'
     return expression
-
-
-def _quote(text: str) -> str:
-    return text.replace('"', '""')

@@ -7,6 +7,8 @@ import sys
 import unicodedata
 from typing import TextIO
 
+from .terminal import underlying, visible
+
 
 def display_width(text: str) -> int:
     """Columns ``text`` takes in a terminal: Chinese characters take two."""
@@ -32,7 +34,7 @@ def clip(text: str, width: int) -> str:
 class Progress:
     def __init__(self, total: int, stream: TextIO | None = None, bar_width: int = 24) -> None:
         self.total = total
-        self.stream = stream or sys.stderr
+        self.stream = underlying(stream or sys.stderr)  # writes "\r" itself; escapes every label
         self.tty = _isatty(self.stream)
         self.bar_width = bar_width
         self.done = 0
@@ -69,7 +71,7 @@ class Progress:
         filled = round(self.bar_width * self.done / self.total) if self.total else self.bar_width
         head = f"[{'#' * filled}{'.' * (self.bar_width - filled)}] {self.done}/{self.total} "
         room = shutil.get_terminal_size((80, 24)).columns - display_width(head) - 1
-        line = head + clip(label, max(room, 10))
+        line = head + clip(visible(label), max(room, 10))
         width = display_width(line)
         self.stream.write("\r" + line + " " * max(0, self._last - width))
         self.stream.flush()
@@ -77,7 +79,7 @@ class Progress:
         self._shown = True
 
     def _line(self, text: str) -> None:
-        self.stream.write(text + "\n")
+        self.stream.write(visible(text) + "\n")
         self.stream.flush()
 
 

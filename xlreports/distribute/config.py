@@ -22,6 +22,7 @@ from dataclasses import dataclass, fields, replace
 from email.utils import parseaddr
 from pathlib import Path
 
+from ..mail_address import AddressError, parse_address
 from ..problems import Problems
 
 CONFIG_FILE = "xlreports-mail.toml"
@@ -176,7 +177,12 @@ def _check(config: SmtpConfig, problems: Problems, need_server: bool) -> None:
     if config.port is not None and not 0 < config.port < 65536:
         problems.error("port 不是有效的端口号", value=config.port, expected="1–65535")
     for label, value in (("from", config.sender), ("reply_to", config.reply_to)):
-        if value and "@" not in parseaddr(value)[1]:
-            problems.error(f"{label} 不是邮箱地址", value=value, expected="例如 广东省工业和信息化厅 <sender@example.gov.cn>")
+        if not value:
+            continue
+        try:
+            parse_address(value)
+        except AddressError as exc:
+            problems.error(f"{label} 不是邮箱地址：{exc}", value=value,
+                           expected="例如 广东省工业和信息化厅 <sender@example.gov.cn>")
     if need_server and not config.sender:
         problems.error(f"没有设置发件地址：在 {CONFIG_FILE} 的 [smtp] 中写 from，或设置环境变量 {ENV_PREFIX}FROM")

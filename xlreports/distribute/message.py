@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
 from .. import __version__
+from ..mail_address import MailAddress
 from .plan import Delivery
 from .texts import Texts
 
@@ -35,9 +36,10 @@ def build_message(delivery: Delivery, texts: Texts, sender: str, message_id: str
                   reply_to: str | None = None, date: dt.datetime | None = None) -> EmailMessage:
     message = EmailMessage(policy=policy.default)
     message["From"] = sender
-    message["To"] = ", ".join(delivery.to)
+    names = delivery.recipient.names
+    message["To"] = [MailAddress(a, names.get(a, "")).header() for a in delivery.to]
     if delivery.cc:
-        message["Cc"] = ", ".join(delivery.cc)
+        message["Cc"] = [MailAddress(a, names.get(a, "")).header() for a in delivery.cc]
     if reply_to:
         message["Reply-To"] = reply_to
     message["Subject"] = texts.subject

@@ -10,6 +10,7 @@ and all of them are reported before anything is sent.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -22,6 +23,9 @@ CITY_FOLDER = "地市"
 SHEET = contract.RECIPIENTS
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 @dataclass(frozen=True)
 class Attachment:
     relpath: str          # relative to the output folder, with "/" (the ledger's name for it)
@@ -30,8 +34,8 @@ class Attachment:
 
     @property
     def name(self) -> str:
-        """The file name the recipient sees."""
-        return PurePosixPath(self.relpath).name
+        """The file name the recipient sees; a control character (a line break) becomes ``_``."""
+        return _CONTROL.sub("_", PurePosixPath(self.relpath).name)
 
     @property
     def size(self) -> int:
@@ -126,6 +130,10 @@ def _files_of(recipient: Recipient, output_dir: Path, city_files: dict[str, Path
             problems.error(f"地市「{recipient.city}」没有对应的文件 {CITY_FOLDER}/{recipient.city_key}.xlsx",
                            sheet=SHEET, cell=_cell(recipient, "city"), value=recipient.city,
                            expected=f"先运行 xlreports build 生成各地市的文件，或检查地市名称（输出文件夹：{output_dir}）")
+        elif not path.resolve().is_relative_to(output_dir.resolve()):
+            problems.error(f"{CITY_FOLDER}/{path.name} 是指向输出文件夹以外的链接，不会发送", sheet=SHEET,
+                           cell=_cell(recipient, "city"), value=recipient.city,
+                           expected=f"删除这个链接，重新运行 xlreports build 生成 {CITY_FOLDER}/{path.name}")
         else:
             paths.append(path)
     elif not recipient.attachments:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 
 from ..load.xlsx_parts import column_index, column_letters
 
@@ -82,7 +82,10 @@ class Formula:
     @classmethod
     def parse(cls, text: str) -> Formula:
         body = text[1:] if text.startswith("=") else text
-        tokens = Tokenizer("=" + body).items
+        try:
+            tokens = Tokenizer("=" + body).items
+        except TokenizerError as exc:  # unpaired quotes or brackets: the template's own text
+            raise ValueError(f"公式 ={body} 无法解析（引号或括号不成对）") from exc
         parts: list[str | Ref] = []
         for token in tokens:
             ref = parse_ref(token.value) if (token.type == Token.OPERAND and token.subtype == Token.RANGE) else None

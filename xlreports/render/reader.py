@@ -15,6 +15,7 @@ from ..load.xlsx_parts import cell_name, column_index
 from ..problems import TemplateError
 from . import expressions
 from .expressions import Evaluator, ExpressionError
+from .formula_escape import compile_formula
 from .formulas import Formula
 from .markup import Command, parse_note
 from .sheet import Page
@@ -150,7 +151,7 @@ class _SheetReader:
         elif not isinstance(value, str) and value is not None and xl_cell.data_type == "f":
             raise TemplateError("不支持数组公式或数据表公式", cell=self.where(row, col))
         elif isinstance(value, str) and value.startswith("&="):
-            cell.formula_text = self._compile(expressions.compile_text, value[1:], row, col)
+            cell.formula_text = self._compile(compile_formula, value[1:], row, col)
         elif isinstance(value, str) and expressions.has_markup(value):
             whole = expressions.whole_expression(value)
             if whole is not None:

@@ -42,6 +42,9 @@ def validate_allocations(table: Table, unit: str, problems: Problems) -> tuple[l
     return allocations, stated
 
 
+MAX_WORKLOAD = 1e12  # no task counts more (its sums must stay exact and printable)
+
+
 def validate_city_tasks(table: Table, problems: Problems) -> list[CityTask]:
     tasks = []
     columns = {key: table.get(key) for key in ("city", "direction", "task", "workload", *TASK_TEXT)}
@@ -49,9 +52,14 @@ def validate_city_tasks(table: Table, problems: Problems) -> list[CityTask]:
         if not _required(table, i, problems, ("city", "地市"), ("direction", "资金投入方向"), ("task", "工作任务名称")):
             continue
         row = {key: values[i] for key, values in columns.items()}
+        workload = _number_or_none(row["workload"])
+        if workload is not None and abs(workload) > MAX_WORKLOAD:
+            problems.error("「工作量」过大，请检查是否多写了位数", sheet=table.sheet, cell=table.cell("workload", i),
+                           value=row["workload"], expected=f"不超过 {MAX_WORKLOAD:,.0f} 的数")
+            continue
         tasks.append(CityTask(
             city=row["city"], city_key=city_key(row["city"]), direction=row["direction"], task=row["task"],
-            workload=row["workload"], workload_number=_number_or_none(row["workload"]),
+            workload=row["workload"], workload_number=workload,
             workload_unit=table.units.get("workload"), row=table.rows[i],
             **{key: row[key] for key in TASK_TEXT},
         ))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from .. import codes
 from ..amounts import NotANumber, parse_number
 from ..compute.scoring import MISSED, PARTLY, REACHED
+from ..formula_literals import fits_formula
 from ..load.tables import Table
 from ..model import EvalGroup, EvalIndicator
 from ..names import compact
@@ -46,8 +47,8 @@ def validate_eval_indicators(table: Table, problems: Problems) -> tuple[list[Eva
         if indicator is None:
             continue
         indicator.row, indicator.cells = table.rows[i], cells
-        weights = (_number(table, row, cells, "level1_weight", "一级权重", problems),
-                   _number(table, row, cells, "level2_weight", "二级权重", problems))
+        weights = (_weight(table, row, cells, "level1_weight", "一级权重", problems),
+                   _weight(table, row, cells, "level2_weight", "二级权重", problems))
         _method(table, indicator, row, cells, problems)
         indicators.append(indicator)
         declared.append(weights)
@@ -78,13 +79,14 @@ def _indicator(table, row, cells, previous, problems) -> EvalIndicator | None:
         if value is None:
             problems.error(f"「{header}」为空", sheet=table.sheet, cell=cells[key], expected=f"填写{header}")
             ok = False
-    weight = _number(table, row, cells, "weight", "权重", problems)
+    weight = _weight(table, row, cells, "weight", "权重", problems)
     if row["weight"] is None:
         problems.error("「权重」为空", sheet=table.sheet, cell=cells["weight"], expected="三级指标的权重（%），例如 2.22")
         ok = False
-    elif weight is not None and weight < 0:
-        problems.error("「权重」不能是负数", sheet=table.sheet, cell=cells["weight"], value=row["weight"])
-        ok = False
+    for key, header in (("target", "预期值"), ("actual", "实现值")):
+        if row[key] is not None and not fits_formula(str(row[key])):
+            problems.error(f"「{header}」中有空字符（\\x00），公式无法读取", sheet=table.sheet, cell=cells[key],
+                           value=row[key], expected="删除这个不可见的字符后重新输入")  # the row is kept: its weight counts
     if not ok or weight is None:
         return None
     first = codes.level1(level1)
@@ -213,6 +215,19 @@ def _number(table: Table, row, cells, key: str, header: str, problems: Problems)
         problems.error(f"「{header}」不是数字", sheet=table.sheet, cell=cells[key], value=row[key],
                        expected="数字，例如 2.22")
         return None
+
+
+def _weight(table: Table, row, cells, key: str, header: str, problems: Problems) -> float | None:
+    """A weight in %: 0–100 (the weights of a table add up to 100)."""
+    weight = _number(table, row, cells, key, header, problems)
+    if weight is not None and weight < 0:
+        problems.error(f"「{header}」不能是负数", sheet=table.sheet, cell=cells[key], value=row[key])
+        return None
+    if weight is not None and weight > 100:
+        problems.error(f"「{header}」应在 0–100 之间", sheet=table.sheet, cell=cells[key], value=row[key],
+                       expected="权重（%），例如 2.22")
+        return None
+    return weight
 
 
 def _ratio(table: Table, row, cells, problems: Problems) -> float | None:

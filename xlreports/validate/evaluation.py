@@ -11,6 +11,7 @@ import unicodedata
 
 from .. import contract
 from ..amounts import UNIT_CHOICES, NotANumber, canonical_unit, parse_amount
+from ..formula_literals import fits_formula
 from ..load.tables import KeyValues, Table, merged_number_message
 from ..model import Evaluation, GradeBand, Info
 from ..names import compact
@@ -174,6 +175,10 @@ def _grades(written, sheet: str, cells, problems: Problems) -> list[GradeBand]:
     if written is None:
         return default
     bands = parse_grades(str(written))
+    if bands is not None and not all(fits_formula(band.name) for band in bands):
+        problems.error("等级划分中有空字符（\\x00），自评等级公式无法写出", sheet=sheet,
+                       cell=cells.get(contract.EVAL_GRADES), value=written, expected="删除这个不可见的字符后重新输入")
+        return default
     if bands is None:
         problems.error("等级划分无法识别", sheet=sheet, cell=cells.get(contract.EVAL_GRADES), value=written,
                        expected=f"从高到低写出等级和分数线，最后一档不写分数，例如 {contract.DEFAULT_GRADES}")

@@ -6,15 +6,9 @@ import re
 
 from ..cities import city_key
 from ..load.tables import Table
+from ..mail_address import EXAMPLE, AddressError, MailAddress, parse_address, split_entries
 from ..model import Recipient
 from ..problems import Problems
-
-_SEPARATORS = re.compile(r"[;；,，、\s]+")
-_EMAIL = re.compile(r"^[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+$")
-
-
-def split_list(text: str | None) -> list[str]:
-    return [part for part in _SEPARATORS.split(text or "") if part]
 
 
 def validate_recipients(table: Table, problems: Problems) -> list[Recipient]:
@@ -25,17 +19,26 @@ def validate_recipients(table: Table, problems: Problems) -> list[Recipient]:
         if units[i] is None:
             problems.error("「单位」为空", sheet=table.sheet, cell=table.cell("unit", i), expected="收件单位名称")
             continue
-        to = split_list(emails[i])
-        if not to:
+        if not split_entries(emails[i]):
             problems.error("「邮箱」为空", sheet=table.sheet, cell=table.cell("email", i), expected="收件邮箱")
             continue
-        for key, addresses in (("email", to), ("cc", split_list(ccs[i]))):
-            for address in addresses:
-                if not _EMAIL.match(address):
-                    problems.error("邮箱地址格式不对", sheet=table.sheet, cell=table.cell(key, i), value=address,
-                                   expected="例如 name@example.gov.cn，多个地址用分号分隔")
+        to = _addresses(emails[i], table, "email", i, problems)
+        cc = _addresses(ccs[i], table, "cc", i, problems)
         files = [part.strip() for part in re.split(r"[;；\n]+", attachments[i] or "") if part.strip()]
-        recipients.append(Recipient(unit=units[i], emails=to, cc=split_list(ccs[i]), city=cities[i],
-                                    city_key=city_key(cities[i]), attachments=files, row=table.rows[i],
-                                    cells={key: table.cell(key, i) for key in table.letters}))
+        recipients.append(Recipient(unit=units[i], emails=[a.addr for a in to], cc=[a.addr for a in cc],
+                                    city=cities[i], city_key=city_key(cities[i]), attachments=files,
+                                    row=table.rows[i], cells={key: table.cell(key, i) for key in table.letters},
+                                    names={a.addr: a.name for a in [*to, *cc] if a.name}))
     return recipients
+
+
+def _addresses(text: str | None, table: Table, key: str, i: int, problems: Problems) -> list[MailAddress]:
+    """Each entry of a field read strictly; every entry that is not exactly one address is an error."""
+    found = []
+    for entry in split_entries(text):
+        try:
+            found.append(parse_address(entry))
+        except AddressError as exc:
+            problems.error(f"邮箱地址格式不对：{exc}", sheet=table.sheet, cell=table.cell(key, i), value=entry,
+                           expected=f"每项一个地址，例如 {EXAMPLE}，多个地址用分号分隔")
+    return found
