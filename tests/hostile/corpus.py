@@ -415,8 +415,7 @@ def _bcc(folder: Path) -> Case:
         book["收件人"].cell(2, 3).value = "Bcc:evil@evil.example"
 
     _copy_sample(folder, SAMPLE_CITIES, change)
-    return Case("Bcc: in an address", folder, ["send", "out/in", "--recipients", INPUT, "--dry-run"],
-                [folder / INPUT], ["收件人!C2"], 1, prepare=["build", INPUT, "-o", "out", "-j", "1"])
+    return build_case("Bcc: in an address", folder, ["收件人!C2"])  # refused by the build, before any send
 
 
 def _symlinked_city_file(folder: Path) -> Case:

@@ -32,14 +32,11 @@ _LOCATED = re.compile(r"[^\s!：]+![A-Z]{1,3}\d+|第 ?\d+ ?行")
 
 # cases whose fix lies elsewhere: the reason names what is expected
 ELSEWHERE = {
-    "formula-injection-grades": "formulas: 等级划分 text only ever inside a quoted string literal of the 自评等级 formula",
     "stem-dotdot": "paths: an input named ...xlsx is refused or written inside the output folder",
     "cities-A_B-and-A/B": "names: two cities that clean to one file name are an error naming both cells",
     "crashing-worker-j2": "isolation: a worker killed by a signal fails its own workbook only",
     "city-120-characters": "names: a long city name is shortened or refused with its cell",
     "city-with-NUL": "names: a control character in a city name is refused with its cell",
-    "ESC-BEL-in-names": "terminal: control characters are escaped in everything printed",
-    "Bcc-in-address": "mail: one address per entry, strictly parsed; Bcc: refused with its cell",
     "CON-and-NUL.txt": "names: Windows-reserved names never become file names",
 }
 
