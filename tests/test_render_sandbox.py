@@ -65,11 +65,19 @@ def test_a_loop_without_any_operation_is_stopped_by_the_clock():
     assert compile_value("1 + 1")({}) == 2  # the next evaluation has its own time
 
 
-def test_the_total_budget(monkeypatch):
+def test_the_total_budget_of_a_build(monkeypatch):
     monkeypatch.setattr(sandbox._budget, "spent", sandbox.MAX_TOTAL_SECONDS + 1)
+    monkeypatch.setattr(sandbox._budget, "left", time.monotonic())  # the build is evaluating
     text, _ = refusal("'a' * 2")
     assert f"超过上限 {sandbox.MAX_TOTAL_SECONDS:g} 秒" in text
     sandbox.reset_budget()
+    assert compile_value("'a' * 2")({}) == "aa"
+
+
+def test_a_later_build_gets_a_budget_of_its_own(monkeypatch):
+    """A long-running process (serve, watch) builds again after a pause: the total starts again."""
+    monkeypatch.setattr(sandbox._budget, "spent", sandbox.MAX_TOTAL_SECONDS + 1)
+    monkeypatch.setattr(sandbox._budget, "left", time.monotonic() - sandbox._IDLE_RESET - 1)
     assert compile_value("'a' * 2")({}) == "aa"
 
 

@@ -9,8 +9,9 @@ items; on top of that:
   intercepted (which also keeps Jinja from folding them while it compiles), and so are the string
   methods and filters that take a width or repeat their input (``center``, ``ljust``, ``replace``,
   ``indent``, ``join``, ``batch`` …);
-* **time** — one evaluation may take :data:`MAX_SECONDS`, all evaluations of a process together
-  :data:`MAX_TOTAL_SECONDS` (:func:`reset_budget` starts a new budget).  The clock is checked by every
+* **time** — one evaluation may take :data:`MAX_SECONDS`, the evaluations of a build together
+  :data:`MAX_TOTAL_SECONDS` (a build evaluates without pauses: after a few idle seconds, or
+  :func:`reset_budget`, the total starts again).  The clock is checked by every
   intercepted operation and, in the main thread, by a timer signal, so that a loop without any
   operation in it (``{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}``) is stopped too;
 * every refusal and every error of an expression is a Chinese sentence (:func:`explain`), which
@@ -37,9 +38,10 @@ from jinja2.sandbox import MAX_RANGE, SandboxedEnvironment
 MAX_INT_DIGITS = 100_000
 MAX_LENGTH = 1_000_000  # characters of a string, items of a list
 MAX_SECONDS = 5.0  # one evaluation
-MAX_TOTAL_SECONDS = 300.0  # every evaluation of a process since the last reset_budget()
+MAX_TOTAL_SECONDS = 300.0  # the evaluations of one build (see _IDLE_RESET)
 _MAX_INT_BITS = int(MAX_INT_DIGITS * math.log2(10))
 _TICK = 0.25
+_IDLE_RESET = 5.0  # seconds without any evaluation: the total starts again (a build evaluates without pauses)
 
 
 class SecurityError(JinjaSecurityError):
@@ -259,10 +261,13 @@ class _Budget:
     def __enter__(self) -> _Budget:
         if not self.armed:
             self._arm()
-        if self.spent > MAX_TOTAL_SECONDS:
+        now = time.monotonic()
+        if now - self.left > _IDLE_RESET:
+            self.spent = 0.0  # a new build: a long-running process (serve, watch) starts a new total
+        elif self.spent > MAX_TOTAL_SECONDS:
             raise TooSlow(f"模板的表达式共计算了 {self.spent:.0f} 秒，超过上限 {MAX_TOTAL_SECONDS:g} 秒")
         self.code = sys._getframe(1).f_code
-        self.started = time.monotonic()
+        self.started = now
         return self
 
     def __exit__(self, *exc: object) -> None:
