@@ -497,6 +497,8 @@ CASES: dict[str, Callable[[Path], Case]] = {
     "template-file-far-cell": _template_file_bomb,
     "template-huge-integer": _template("{{ 10**(10**9) }}", "超过上限 100,000 位"),
     "template-huge-string": _template("{{ 'a'*3*10**9 }}", "超过上限 1,000,000"),
+    "template-endless-loop": _template(
+        "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}x", "计算超过 5 秒仍未完成"),
     "template-sandbox-escape": _template("{{ ''.__class__.__mro__[1].__subclasses__() }}", "模板不允许访问"),
     "nan-amount": _nan,
     "overflow-1e308-twice": _overflow,
