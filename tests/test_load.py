@@ -172,3 +172,8 @@ def test_error_cells_and_numbers_that_are_not_finite_are_located_errors(tmp_path
     assert [e.split("：")[0] for e in errors] == [f"项目!{ref}" for ref in shown]
     for error, value in zip(errors, shown.values(), strict=True):
         assert "资金需求" in error and f"「{value}」" in error
+
+
+def test_a_folder_given_as_a_workbook_is_a_located_refusal(tmp_path):
+    (tmp_path / "input").mkdir()
+    assert errors_of(tmp_path / "input") == [f"{tmp_path / 'input'} 是文件夹，不是工作簿：请写出其中工作簿的路径（例如 {tmp_path / 'input' / '工作簿.xlsx'}）"]

@@ -69,6 +69,9 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
     if not path.exists():
         problems.error(f"找不到文件 {path}")
         return None
+    if not path.is_file():
+        problems.error(f"{path} 是文件夹，不是工作簿：请写出其中工作簿的路径（例如 {path / '工作簿.xlsx'}）")
+        return None
     refusal = limits.check_workbook(path, lambda sheet: contract.sheet_spec(sheet) is not None)
     if refusal is not None:
         problems.error(refusal.message, sheet=refusal.sheet, cell=refusal.cell)
