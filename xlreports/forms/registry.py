@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,7 +10,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from ..load.xlsx_parts import _sheet_parts as sheet_parts
+from ..load.limits import TEMPLATE, check_workbook
+from ..load.xlsx_parts import form_notes
 from ..problems import Problems, TemplateError
 from ..render import Template, load_template
 from ..render.expressions import ExpressionError, compile_text, compile_value
@@ -84,7 +84,13 @@ def load_forms(folder: Path, problems: Problems | None = None) -> list[Form]:
 
 
 def _form_command(path: Path) -> tuple[Command | None, str]:
-    """The ``xl:form`` of a template, on whichever sheet and cell it stands, and that cell."""
+    """The ``xl:form`` of a template, on whichever sheet and cell it stands, and that cell.
+
+    The template is measured first (:mod:`xlreports.load.limits`): templates are passed around too.
+    """
+    refusal = check_workbook(path, profile=TEMPLATE)
+    if refusal is not None:
+        raise TemplateError(str(refusal), template=path.name)
     try:
         notes = form_notes(path)
     except (KeyError, OSError, ElementTree.ParseError, zipfile.BadZipFile):
@@ -97,37 +103,6 @@ def _form_command(path: Path) -> tuple[Command | None, str]:
     return None, ""
 
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-
-
-def form_notes(path: Path) -> list[tuple[str, str]]:
-    """(``工作表!C5``, text) of every note mentioning ``xl:form``, read from the zip's comment parts.
-
-    Reading only the notes keeps listing a folder of forms fast; the sheets are not parsed.
-    """
-    found = []
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-        for sheet, part in sheet_parts(archive).items():
-            folder, name = posixpath.split(part)
-            rels_name = posixpath.join(folder, "_rels", name + ".rels")
-            if rels_name not in names:
-                continue
-            rels = ElementTree.fromstring(archive.read(rels_name))
-            for rel in rels.iter(f"{_PKG_REL}Relationship"):
-                target = rel.get("Target", "")
-                if not rel.get("Type", "").endswith("/comments"):
-                    continue
-                comments = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-                data = archive.read(comments)
-                if b"xl:form" not in data:
-                    continue
-                for comment in ElementTree.fromstring(data).iter(f"{_MAIN}comment"):
-                    text = "".join(t.text or "" for t in comment.iter(f"{_MAIN}t"))
-                    if "xl:form" in text:
-                        found.append((f"{sheet}!{comment.get('ref', '')}", text))
-    return found
 
 
 @cache
