@@ -1,3 +1,5 @@
+import pytest
+
 """What ``pip install .`` ships: every subpackage, and the templates inside the package."""
 
 import tomllib
@@ -22,6 +24,7 @@ def test_templates_are_package_data():
     assert set((ROOT / "templates").rglob("*.j2")) <= shipped
 
 
+@pytest.mark.slow
 def test_installed_wheel_works_without_the_source_tree(tmp_path):
     """``pip install .`` ships the templates: build from a wheel installed outside the checkout."""
     import subprocess
