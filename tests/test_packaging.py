@@ -1,9 +1,9 @@
-import pytest
-
 """What ``pip install .`` ships: every subpackage, and the templates inside the package."""
 
 import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
