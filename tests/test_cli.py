@@ -57,6 +57,7 @@ MALFORMED = {
 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
+@pytest.mark.slow
 def test_malformed_workbook_fails_cleanly(case, workbook, tmp_path):
     sheets, message = MALFORMED[case]
     source = workbook(sheets, name=f"{case}.xlsx")
@@ -70,6 +71,7 @@ def test_malformed_workbook_fails_cleanly(case, workbook, tmp_path):
     assert digest(source) == before
 
 
+@pytest.mark.slow
 def test_build_without_arguments_uses_input_folder(root, tmp_path):
     shutil.copytree(root / "input", tmp_path / "input")
     result = run("build", cwd=tmp_path)
@@ -81,6 +83,7 @@ def test_build_without_arguments_uses_input_folder(root, tmp_path):
     assert not list((tmp_path / "output").rglob(".*.tmp"))
 
 
+@pytest.mark.slow
 def test_project_name_formula_arrives_as_text(tmp_path):
     import xlsxwriter
 
@@ -101,6 +104,7 @@ def test_project_name_formula_arrives_as_text(tmp_path):
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
 
 
+@pytest.mark.slow
 def test_edited_templates_are_used(root, tmp_path, edited_templates):
     edited = edited_templates("绩效目标表.xlsx", "A2", "某市{{ info.年度 }}年绩效目标表（修改版）")
     sample = root / "input" / "2021年度战略性产业集群产业链支撑资金.xlsx"
@@ -110,6 +114,7 @@ def test_edited_templates_are_used(root, tmp_path, edited_templates):
     assert ws["A2"].value == "某市2021年绩效目标表（修改版）"
 
 
+@pytest.mark.slow
 def test_check_writes_nothing(root, tmp_path):
     sample = root / "input" / "2021年度战略性产业集群产业链支撑资金.xlsx"
     result = run("check", str(sample), cwd=tmp_path)
@@ -118,6 +123,7 @@ def test_check_writes_nothing(root, tmp_path):
     assert not (tmp_path / "output").exists()
 
 
+@pytest.mark.slow
 def test_init_writes_a_blank_workbook_that_checks(tmp_path):
     result = run("init", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -147,6 +153,7 @@ def test_help_is_chinese(tmp_path):
     assert result.returncode == 0 and "生成表格" in result.stdout
 
 
+@pytest.mark.slow
 def test_import_then_build(root, tmp_path):
     seed = root / "tests" / "seeds" / "003_f899a0809e88c676.txt"
     result = run("import", str(seed), "-o", "input/荔湾.xlsx", cwd=tmp_path)
@@ -163,6 +170,7 @@ def test_import_then_build(root, tmp_path):
     assert run("import", str(seed), "-o", "input/荔湾.xlsx", "--force", cwd=tmp_path).returncode == 0
 
 
+@pytest.mark.slow
 def test_import_warns_about_stated_totals_and_names_the_workbook_after_the_department(root, tmp_path):
     seed = root / "tests" / "seeds" / "002_1248fddac0f7b900.txt"
     result = run("import", str(seed), cwd=tmp_path)
@@ -172,6 +180,7 @@ def test_import_warns_about_stated_totals_and_names_the_workbook_after_the_depar
     assert (tmp_path / "input" / "广州开发区经济和信息化局、广州市黄埔区工业和信息化局（部门）.xlsx").exists()
 
 
+@pytest.mark.slow
 def test_import_of_an_unreadable_table_fails_cleanly(tmp_path):
     source = tmp_path / "表.txt"
     source.write_text("单位：万元\n项目名称\t总计\t财政拨款\t绩效目标\t绩效指标\n甲\t1\t1\t目标\t1、1-产出指标；11-数量指标；次数\n",
@@ -183,6 +192,7 @@ def test_import_of_an_unreadable_table_fails_cleanly(tmp_path):
     assert not (tmp_path / "out.xlsx").exists() and not list(tmp_path.glob(".*.tmp"))
 
 
+@pytest.mark.slow
 def test_rebuilding_unchanged_input_gives_identical_files(root, tmp_path):
     """「xlreports send」 hashes the files it sent: a rebuild of unchanged input must not look like a change."""
     sample = root / "input" / "2020年度工业和信息化预留资金.xlsx"
@@ -195,6 +205,7 @@ def test_rebuilding_unchanged_input_gives_identical_files(root, tmp_path):
         assert digest(tmp_path / "a" / name) == digest(tmp_path / "b" / name), name
 
 
+@pytest.mark.slow
 def test_many_workbooks_in_parallel_one_bad(root, tmp_path):
     (tmp_path / "input").mkdir()
     for sample in ("2021年度战略性产业集群产业链支撑资金.xlsx", "2023年江门市工业发展管理经费绩效自评.xlsx"):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from xlreports.build import build
 from xlreports.collector import BUILD_THRESHOLDS, fewer_collections
 from xlreports.render.sheet import Cell, Sheet
 from xlreports.write import write_workbook
 
 
+@pytest.mark.slow
 def test_a_build_restores_the_collector_thresholds(root, tmp_path):
     before = gc.get_threshold()
     with fewer_collections():

@@ -40,6 +40,7 @@ retry_time = 1
 """, encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_send_end_to_end(tmp_path, server):
     project = make_mail_project(tmp_path)
     write_config(tmp_path, server.port)
@@ -70,6 +71,7 @@ def test_send_end_to_end(tmp_path, server):
     assert sum(len(m) for m in server.handler.messages.values()) == 22  # 21 cities and 广州's Cc
 
 
+@pytest.mark.slow
 def test_password_in_the_config_file_is_refused(tmp_path, server):
     make_mail_project(tmp_path)
     write_config(tmp_path, server.port)

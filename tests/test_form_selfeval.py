@@ -248,6 +248,7 @@ def test_only_the_forms_a_workbook_can_fill(root, tmp_path):
     assert f"{FORM}.xlsx" not in [p.name for p in report.outputs]
 
 
+@pytest.mark.slow
 def test_a_weight_error_is_reported_with_its_cell_and_nothing_is_written(root, tmp_path):
     book = load_workbook(root / "input" / f"{SAMPLE}.xlsx")
     ws = book["自评指标"]

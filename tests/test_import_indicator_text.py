@@ -150,6 +150,7 @@ def render(rows) -> str:
 
 @settings(max_examples=150, deadline=None)
 @given(indicators())
+@pytest.mark.slow
 def test_what_the_template_writes_the_importer_reads_back(rows):
     from xlreports import codes
 

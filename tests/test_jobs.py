@@ -17,6 +17,7 @@ def digests(folder):
     return {p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*.xlsx")}
 
 
+@pytest.mark.slow
 def test_parallel_files_are_the_files_of_one_process(root, tmp_path):
     one = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "one", root / "templates", workers=1)
     two = build(root / "input" / f"{SAMPLE}.xlsx", tmp_path / "two", root / "templates", workers=2)
@@ -36,6 +37,7 @@ def test_a_job_failing_in_a_worker_leaves_no_file(root, tmp_path, edited_templat
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
 
 
+@pytest.mark.slow
 def test_the_longest_file_rendered_by_another_process(root, tmp_path, monkeypatch):
     """The longest file's sheets come through a pipe from a forked renderer: the same bytes again."""
     from xlreports import jobs

@@ -152,3 +152,28 @@ def test_indicator_levels_are_classified(workbook):
     assert [i.level2 for i in data.indicators] == ["11-数量指标", "经济效益", "服务对象满意度指标", "过程管理指标"]
     (warning,) = problems.warnings
     assert "过程管理指标" in str(warning) and "指标!C5" in str(warning)
+
+
+def test_error_cells_and_numbers_that_are_not_finite_are_located_errors(tmp_path):
+    """calamine reads NaN and INF as floats and an error cell (#NUM!) as empty: none may pass as empty."""
+    from hostile import corpus
+
+    path = corpus.base_workbook(tmp_path / "in.xlsx", projects=[[name, 1, "目标"] for name in "甲乙丙丁戊己"])
+
+    def stored(xml: bytes) -> bytes:
+        for ref, value in [("B2", "NaN"), ("B3", "INF"), ("B4", "-inf"), ("B5", "1e309")]:
+            xml = corpus.set_cell_value(xml, ref, value)
+        return xml.replace(b'<c r="B6" t="n"><v>1</v></c>', b'<c r="B6" t="e"><v>#NUM!</v></c>').replace(
+            b'<c r="B7" t="n"><v>1</v></c>', b'<c r="B7" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
+
+    corpus.rewrite(path, {corpus.SHEET1: stored})
+    errors = [e for e in errors_of(path) if e.startswith("项目")]
+    shown = {"B2": "NaN", "B3": "INF", "B4": "-INF", "B5": "INF", "B6": "#NUM!", "B7": "#DIV/0!"}
+    assert [e.split("：")[0] for e in errors] == [f"项目!{ref}" for ref in shown]
+    for error, value in zip(errors, shown.values(), strict=True):
+        assert "资金需求" in error and f"「{value}」" in error
+
+
+def test_a_folder_given_as_a_workbook_is_a_located_refusal(tmp_path):
+    (tmp_path / "input").mkdir()
+    assert errors_of(tmp_path / "input") == [f"{tmp_path / 'input'} 是文件夹，不是工作簿：请写出其中工作簿的路径（例如 {tmp_path / 'input' / '工作簿.xlsx'}）"]

@@ -123,6 +123,7 @@ _written = st.one_of(
 @example("9" * 400)
 @example("-0")
 @example("5次以上以内")
+@pytest.mark.slow
 def test_parse_never_raises_and_prints_back_to_an_equal_value(text):
     value = parse_value(text)
     assert isinstance(value, Value)

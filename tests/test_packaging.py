@@ -3,6 +3,8 @@
 import tomllib
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -22,6 +24,7 @@ def test_templates_are_package_data():
     assert set((ROOT / "templates").rglob("*.j2")) <= shipped
 
 
+@pytest.mark.slow
 def test_installed_wheel_works_without_the_source_tree(tmp_path):
     """``pip install .`` ships the templates: build from a wheel installed outside the checkout."""
     import subprocess

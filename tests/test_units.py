@@ -79,6 +79,7 @@ def baseline(root, tmp_path_factory):
     return _build(root / "input" / f"{RESERVE}.xlsx", tmp_path_factory.mktemp("base"))
 
 
+@pytest.mark.slow
 def test_header_in_yuan_is_converted_to_the_display_unit(root, tmp_path, baseline):
     """资金需求（元） over 4,820,000 and 1,250,000: the forms show 万元 exactly, as when the sheet said 万元."""
     source = _edit(root, tmp_path, RESERVE, _rescale("项目", "资金需求（万元）", "资金需求（元）", 10000))
@@ -92,6 +93,7 @@ def test_header_in_yuan_is_converted_to_the_display_unit(root, tmp_path, baselin
     assert 5601 in total
 
 
+@pytest.mark.slow
 def test_mixed_units_in_one_sheet_add_up(root, tmp_path):
     """项目支出绩效目标表 with 财政拨款 in 元 and the other sources in 万元: same totals as the sample."""
     base = _build(root / "input" / f"{LIWAN}.xlsx", tmp_path / "a")
@@ -102,6 +104,7 @@ def test_mixed_units_in_one_sheet_add_up(root, tmp_path):
     assert total[1] == pytest.approx(21947.14)  # seed 003's 合计, 21,947.14 万元
 
 
+@pytest.mark.slow
 def test_display_unit_yuan_shows_every_amount_in_yuan(root, tmp_path):
     """金额单位 = 元 and 资金需求 「500万元」: 5,000,000 in every form, every unit label says 元."""
 
@@ -155,6 +158,7 @@ def test_values_that_are_no_amount(value):
         parse_amount(value)
 
 
+@pytest.mark.slow
 def test_a_self_evaluation_field_may_name_its_unit(root, tmp_path):
     """「自评信息」实际支出_本级（元） = 10,334,800: the same form as 1,033.48 万元 (seed 004)."""
     sample = "2023年江门市工业发展管理经费绩效自评"

@@ -121,7 +121,7 @@ def _build(report: BuildReport, outdir: Path, templates: Path, write: bool, spli
         with timings.phase("compute"):
             context = build_context(data, report.problems)
         report.problems.raise_if_errors()
-        all_forms = load_forms(templates)
+        all_forms = load_forms(templates, report.problems)
         forms = [form for form in all_forms if form.applies(context)]
         report.forms = len(forms)
         for form in forms:

@@ -99,6 +99,12 @@ def _parser() -> argparse.ArgumentParser:
     imports.set_defaults(run=_import)
     _add_send(commands)
     _add_serve(commands)
+    templates = commands.add_parser(
+        "templates", help="列出并检查模板文件夹中的表格模板（不需要填报工作簿）",
+        description="列出每个表格模板的工作表、命令和用到的数据，并检查表达式、名称和命令的位置；--dump 以文字列出模板内容。")
+    templates.add_argument("folder", nargs="?", type=Path, metavar="DIR", help="模板文件夹或一个模板文件（默认：自带模板）")
+    templates.add_argument("--dump", action="store_true", help="以纯文字列出每个模板的单元格、公式和批注（便于审阅和比较）")
+    templates.set_defaults(run=_inspect)
     return parser
 
 
@@ -194,6 +200,13 @@ def _templates(args) -> Path | None:
         print(f"模板文件夹不存在：{folder}", file=sys.stderr)
         return None
     return folder
+
+
+def _inspect(args) -> int:
+    from .forms.inspect import main
+    from .resources import default_templates_dir
+
+    return main(args.folder or default_templates_dir(), args.dump)
 
 
 def _build(args) -> int:

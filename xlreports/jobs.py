@@ -59,7 +59,6 @@ HELPER_NICENESS = 5  # the other workers yield the CPU to the longest file's wri
 
 def run_jobs(jobs: list[Job], outputs, timings: Timings, workers: int = 1) -> list[JobResult]:
     """Write every job into ``outputs``; results in job order.  A failed job raises after all stop."""
-    from .write import WriteError
 
     if workers > 1 and can_fork():
         with frozen():  # the workers' collectors leave the data they share with this process alone
@@ -75,7 +74,7 @@ def run_jobs(jobs: list[Job], outputs, timings: Timings, workers: int = 1) -> li
         if result.crash:
             raise RuntimeError(result.crash)
         if result.error:
-            raise WriteError(result.error)
+            raise TemplateError.again(result.error, None, None)  # already in Chinese, with its place
     return results
 
 

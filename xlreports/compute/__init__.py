@@ -44,6 +44,13 @@ def city_keys(data: InputData) -> list[City]:
     return [City(key, name) for key, name in cities.items()]
 
 
+# The names every template may use (docs/templates.md §5); `xlreports templates` checks against them.
+CONTEXT_NAMES = frozenset({
+    "info", "unit", "projects", "indicator_projects", "totals", "source", "units", "units_total",
+    "source_projects", "allocations", "task_groups", "target_groups", "arrangement", "evaluation", "city",
+})
+
+
 def build_context(data: InputData, problems: Problems) -> dict[str, Any]:
     """The context of the province's forms; every check of the workbook reports here."""
     totals = compute_projects(data.projects, problems)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import contract
+from ..load.limits import check_workbook
 from ..problems import Problem, Problems
 from .indicator_text import parse_indicator_text
 from .records import INDICATORS, ImportedForm
@@ -32,6 +33,10 @@ def import_form(source: Path, problems: Problems) -> ImportedForm | None:
 
     if not source.is_file():
         problems.error(f"找不到文件 {source}")
+        return None
+    refusal = check_workbook(source)  # a spreadsheet, a .docx: measured before any reader opens it
+    if refusal is not None:
+        problems.error(refusal.message, sheet=refusal.sheet, cell=refusal.cell)
         return None
     if source.suffix.lower() in XLSX_SUFFIXES and _is_input_workbook(source, problems):
         return None

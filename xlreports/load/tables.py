@@ -22,6 +22,22 @@ from .xlsx_parts import MAX_CELL_TEXT, cell_name, column_letters
 HEADER_SEARCH_ROWS = 20
 NEAR_CELL_LIMIT = MAX_CELL_TEXT - 1000  # a text this long is named: a template's own words may push it over
 
+class CellError(str):
+    """A cell that holds something, but no usable value: an error (``#NUM!``, ``#DIV/0!``, which
+    calamine reads as empty) or a number that is not finite (``NaN``, ``INF``).
+
+    It is text, so that every number column refuses it with its cell (「资金需求」不是数字（值为「#NUM!」）)
+    instead of reading an empty cell.
+    """
+
+
+def _marked(value: object) -> object:
+    """A non-finite float as a :class:`CellError`; anything else as it is."""
+    if type(value) is float and not math.isfinite(value):
+        return CellError("NaN" if math.isnan(value) else ("INF" if value > 0 else "-INF"))
+    return value
+
+
 @dataclass
 class Table:
     """The data rows of one sheet, column by column, keyed by the contract's English keys."""
@@ -88,6 +104,10 @@ def read_table(book: RawWorkbook, spec: contract.SheetSpec, problems: Problems) 
         if len(row) < width:
             row.extend([None] * (width - len(row)))
     used = list(mapping.values())
+    errors = _error_cells(book, raw)
+    for (r, c), text in errors.items():
+        if r < len(grid) and c < len(grid[r]) and not _present(grid[r][c]):
+            grid[r][c] = CellError(text)
     data_rows = [r for r in range(header_index + 1, len(grid)) if any(_present(grid[r][c]) for c in used)]
     _refuse_merged_numbers(raw, mapping, data_rows, problems)
     _warn_unknown_columns(raw, header_index, header_cells, mapping, data_rows, problems)
@@ -107,7 +127,7 @@ def read_table(book: RawWorkbook, spec: contract.SheetSpec, problems: Problems) 
             else:
                 values = [_text(v, False) for v in values]
         else:
-            values = [v if _present(v) else None for v in values]
+            values = [_marked(v) if _present(v) else None for v in values]
         columns[key] = values
     units = {key: unit for key, col in mapping.items() if (unit := contract.header_unit(header_cells[col]))}
     return Table(spec, raw.name, header_index + 1, [r + 1 for r in data_rows], columns,
@@ -126,6 +146,7 @@ def read_key_values(book: RawWorkbook, spec: contract.SheetSpec, problems: Probl
         value_col = key_col + 1
     values: dict[str, object] = {}
     cells: dict[str, str] = {}
+    errors = _error_cells(book, raw)
     merged = _shared_values(raw, key_col, value_col, first)
     cells_merged: dict[str, str] = {}
     for r in range(first, len(raw.grid)):
@@ -140,7 +161,9 @@ def read_key_values(book: RawWorkbook, spec: contract.SheetSpec, problems: Probl
                            value=raw.missing_results[(r, value_col)])
         if key in values:
             problems.warning(f"字段「{key}」重复，使用后面的值", sheet=raw.name, cell=cell_name(r, key_col))
-        values[key] = value if _present(value) else None
+        if (r, value_col) in errors:
+            value = CellError(errors[(r, value_col)])
+        values[key] = _marked(value) if _present(value) else None
         cells[key] = cell_name(r, value_col)
         if r in merged:
             cells_merged[key] = merged[r]
@@ -297,12 +320,19 @@ def _warn_unknown_formats(raw: RawSheet, col: int, rows: list[int], values: list
                              sheet=raw.name, cell=cell_name(r, col))
 
 
+def _error_cells(book: RawWorkbook, raw: RawSheet) -> dict[tuple[int, int], str]:
+    """Error cells (``#NUM!``) of a sheet, which calamine reads as empty (known for .xlsx only)."""
+    errors = getattr(book.parts, "error_cells", None)
+    return errors(raw.name) if errors is not None else {}
+
+
 def _present(value: object) -> bool:
+    """Whether a cell holds something (calamine reads an empty cell as ``""``; NaN is a value)."""
     if value is None or value == "":
         return False
     if type(value) is str:
         return not value.isspace()
-    return not (isinstance(value, float) and math.isnan(value))
+    return True
 
 
 def _text(value: object, percent: bool) -> str | None:
@@ -313,8 +343,12 @@ def _text(value: object, percent: bool) -> str | None:
         return value.strip() or None
     if not _present(value):
         return None
+    if isinstance(value, CellError):
+        return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and not math.isfinite(value):
+        return _marked(value)
     if isinstance(value, int | float):
         return show_number(value * 100) + "%" if percent else show_number(value)
     if isinstance(value, dt.datetime):

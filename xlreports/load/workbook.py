@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .. import contract
 from ..problems import Problems
+from . import limits
 from .ods_parts import OdsParts, is_ods
 from .xlsx_parts import XlsxParts
 
@@ -68,6 +69,13 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
     if not path.exists():
         problems.error(f"找不到文件 {path}")
         return None
+    if not path.is_file():
+        problems.error(f"{path} 是文件夹，不是工作簿：请写出其中工作簿的路径（例如 {path / '工作簿.xlsx'}）")
+        return None
+    refusal = limits.check_workbook(path, lambda sheet: contract.sheet_spec(sheet) is not None)
+    if refusal is not None:
+        problems.error(refusal.message, sheet=refusal.sheet, cell=refusal.cell)
+        return None
     kind = _kind(path)
     if kind in _REFUSED:
         problems.error(_REFUSED[kind].format(name=name))
@@ -84,6 +92,7 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
         return None
 
     sheets: dict[str, RawSheet] = {}
+    area = 0
     unknown_merges = False
     with book:
         for sheet_name in book.sheet_names:
@@ -95,6 +104,13 @@ def open_workbook(path: Path, problems: Problems) -> RawWorkbook | None:
                 continue
             # pandas opened the file with calamine; its sheet is parsed once for cells and merged ranges
             sheet = book.book.get_sheet_by_name(sheet_name)
+            refusal = limits.check_grid(sheet_name, sheet.start, sheet.height, sheet.width, area)
+            if refusal is not None:
+                problems.error(refusal.message, sheet=refusal.sheet, cell=refusal.cell)
+                if parts:
+                    parts.close()
+                return None
+            area += limits.grid_area(sheet.start, sheet.height, sheet.width)
             grid = [list(row) for row in sheet.to_python(skip_empty_area=False)]
             merges = _merges(sheet, parts)
             unknown_merges = unknown_merges or merges is None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -25,6 +25,8 @@ _CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?>', re.S)
 _VALUE = re.compile(rb"<v>\s*[^<\s][^<]*</v>", re.S)
 _FORMULA_TEXT = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
 _FORMULA_START = re.compile(rb"<f[\s>/]")
+_ERROR_TYPE = b' t="e"'
+_ERROR_VALUE = re.compile(rb"<v>\s*([^<\s]+)\s*</v>")
 _STYLE_ATTR = re.compile(rb'\bs="(\d+)"')
 _PERCENT_BUILTIN = {9, 10}
 
@@ -62,11 +64,12 @@ class XlsxParts:
     archive: zipfile.ZipFile
     sheet_parts: dict[str, str]
     _percent_styles: set[int] | None = None
+    _sheet_facts: dict[str, tuple[dict, dict]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, path) -> XlsxParts:
         archive = zipfile.ZipFile(path)
-        return cls(archive, _sheet_parts(archive))
+        return cls(archive, sheet_parts(archive))
 
     def close(self) -> None:
         self.archive.close()
@@ -77,25 +80,18 @@ class XlsxParts:
 
     def formulas_without_result(self, sheet: str) -> dict[tuple[int, int], str]:
         """Cells (0-based row, col) holding a formula and no stored result, with the formula."""
-        data = self._sheet_bytes(sheet)
-        found: dict[tuple[int, int], str] = {}
-        end = 0
-        for match in _FORMULA_START.finditer(data):
-            pos = match.start()
-            if pos < end:
-                continue
-            start = data.rfind(b"<c ", 0, pos)
-            end = data.find(b"</c>", pos)
-            if start == -1 or end == -1:
-                break
-            cell = data[start:end]
-            if not _VALUE.search(cell):
-                ref = _CELL_REF.match(cell)
-                if ref:
-                    formula = _FORMULA_TEXT.search(cell)
-                    text = formula.group(1).decode("utf-8", "replace") if formula and formula.group(1) else ""
-                    found[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = "=" + _unescape(text)
-        return found
+        return self._facts(sheet)[0]
+
+    def error_cells(self, sheet: str) -> dict[tuple[int, int], str]:
+        """Cells (0-based row, col) whose stored value is an error (``#NUM!``, ``#DIV/0!``…), which
+        calamine reads as empty; found in the same pass as :meth:`formulas_without_result`."""
+        return self._facts(sheet)[1]
+
+    def _facts(self, sheet: str) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], str]]:
+        if sheet not in self._sheet_facts:
+            data = self._sheet_bytes(sheet)
+            self._sheet_facts[sheet] = (_formulas_without_result(data), _error_cells(data))
+        return self._sheet_facts[sheet]
 
     def percent_cells(self, sheet: str, cells: set[tuple[int, int]]) -> set[tuple[int, int]]:
         """Of the given cells (0-based), those whose number format shows a percentage."""
@@ -124,11 +120,48 @@ class XlsxParts:
         return self._percent_styles
 
 
+def _formulas_without_result(data: bytes) -> dict[tuple[int, int], str]:
+    found: dict[tuple[int, int], str] = {}
+    end = 0
+    for match in _FORMULA_START.finditer(data):
+        pos = match.start()
+        if pos < end:
+            continue
+        start = data.rfind(b"<c ", 0, pos)
+        end = data.find(b"</c>", pos)
+        if start == -1 or end == -1:
+            break
+        cell = data[start:end]
+        if not _VALUE.search(cell):
+            ref = _CELL_REF.match(cell)
+            if ref:
+                formula = _FORMULA_TEXT.search(cell)
+                text = formula.group(1).decode("utf-8", "replace") if formula and formula.group(1) else ""
+                found[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = "=" + _unescape(text)
+    return found
+
+
+def _error_cells(data: bytes) -> dict[tuple[int, int], str]:
+    found: dict[tuple[int, int], str] = {}
+    pos = data.find(_ERROR_TYPE)
+    while pos != -1:
+        start = data.rfind(b"<c ", 0, pos)
+        end = data.find(b"</c>", pos)
+        if start == -1 or end == -1:
+            break
+        cell = data[start:end]
+        ref, value = _CELL_REF.match(cell), _ERROR_VALUE.search(cell)
+        if ref and value and _ERROR_TYPE in cell[:cell.find(b">")]:
+            found[(int(ref.group(2)) - 1, column_index(ref.group(1).decode()))] = value.group(1).decode("utf-8", "replace")
+        pos = data.find(_ERROR_TYPE, end)
+    return found
+
+
 def _unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -163,29 +196,30 @@ def _percent_styles(archive: zipfile.ZipFile) -> set[int]:
     return {i for i, xf in enumerate(xfs) if int(xf.get("numFmtId", "0")) in percent_formats}
 
 
-def first_sheet_note(path, ref: str = "A1") -> str | None:
-    """The note (comment) on ``ref`` of a workbook's first sheet, read from the zip without a full load.
+def form_notes(path) -> list[tuple[str, str]]:
+    """(``工作表!C5``, text) of every note mentioning ``xl:form``, read from the zip's comment parts.
 
-    ``None`` when there is none; raises ``KeyError``/``ElementTree.ParseError`` for a part that is
-    missing or broken (the caller then loads the workbook the slow way).
+    Reading only the notes keeps listing a folder of forms fast; the sheets are not parsed.
     """
+    found = []
     with zipfile.ZipFile(path) as archive:
-        parts = _sheet_parts(archive)
-        if not parts:
-            return None
-        sheet = next(iter(parts.values()))
-        folder, name = posixpath.split(sheet)
-        rels_name = posixpath.join(folder, "_rels", name + ".rels")
-        if rels_name not in archive.namelist():
-            return None
-        rels = ElementTree.fromstring(archive.read(rels_name))
-        target = next((rel.get("Target", "") for rel in rels.iter(f"{_PKG_REL}Relationship")
-                       if rel.get("Type", "").endswith("/comments")), None)
-        if not target:
-            return None
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        comments = ElementTree.fromstring(archive.read(part))
-        for comment in comments.iter(f"{_MAIN}comment"):
-            if comment.get("ref") == ref:
-                return "".join(t.text or "" for t in comment.iter(f"{_MAIN}t"))
-    return None
+        names = set(archive.namelist())
+        for sheet, part in sheet_parts(archive).items():
+            folder, name = posixpath.split(part)
+            rels_name = posixpath.join(folder, "_rels", name + ".rels")
+            if rels_name not in names:
+                continue
+            rels = ElementTree.fromstring(archive.read(rels_name))
+            for rel in rels.iter(f"{_PKG_REL}Relationship"):
+                target = rel.get("Target", "")
+                if not rel.get("Type", "").endswith("/comments"):
+                    continue
+                comments = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                data = archive.read(comments)
+                if b"xl:form" not in data:
+                    continue
+                for comment in ElementTree.fromstring(data).iter(f"{_MAIN}comment"):
+                    text = "".join(t.text or "" for t in comment.iter(f"{_MAIN}t"))
+                    if "xl:form" in text:
+                        found.append((f"{sheet}!{comment.get('ref', '')}", text))
+    return found

@@ -1,6 +1,6 @@
 """Columns repeated to the right: a template expanded column-wise before its rows are laid out.
 
-``xl:each(items="d.columns" var="ind" direction="right" lastCell="D3")`` repeats columns D..D of
+``xl:each(items="d.columns" var="ind" direction="right")`` on D3 with ``xl:end(each="ind")`` on E3 repeats columns D..E of
 every row once per item.  The result is an ordinary :class:`TemplateSheet` whose cells carry the
 item as a binding, so the row machinery (blocks, merges, formulas) needs no change.  Everything
 that names columns follows the copies, by the same rules as rows: a reference inside a copy stays in
@@ -14,15 +14,16 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from .extras import shift_columns
 from .formulas import Formula, Ref
-from .layout import evaluate_items
 from .template import Area, ColumnBlock, MergeRule, TemplateCell, TemplateSheet, Validation
 
 
 def expand_columns(sheet: TemplateSheet, scope: Mapping[str, Any]) -> TemplateSheet:
     """``sheet`` with every column block repeated for its items (right-most block first)."""
     for block in sorted(sheet.col_blocks, key=lambda b: b.first, reverse=True):
-        sheet = _Expansion(sheet, block, evaluate_items(block.items, scope, block.where)).sheet()
+        items = [item for _, item in block.command.iterations(block, scope)]  # the command decides (commands.py)
+        sheet = _Expansion(sheet, block, items).sheet()
     return sheet
 
 
@@ -99,6 +100,7 @@ class _Expansion:
             freeze=freeze,
             merge_rules=rules,
             col_blocks=[b for b in s.col_blocks if b is not self.block],
+            extras=shift_columns(s.extras, self._areas, self._targets),
         )
 
     def _cells(self) -> tuple[dict[int, list[TemplateCell]], list[MergeRule]]:

@@ -29,6 +29,7 @@ from typing import Any
 from ..problems import TemplateError
 from .columns import expand_columns, remap_parsed
 from .expressions import ExpressionError
+from .extras import map_rows
 from .formulas import Formula, Ref, area_text, runs
 from .layout import Bound, Layout, evaluate_items, expand
 from .merges import COLUMN_BITS, MergePlan, MergePlanner
@@ -113,7 +114,24 @@ class _SheetRenderer:
             show_gridlines=sheet.show_gridlines,
             default_font=self.template.default_font,
             palette=[(cell.style, cell.where) for cell in self._cells.values()],
+            extras=map_rows(sheet.extras, self.layout.all_rows_of, self._span, self._first_row, runs, self._chart_ref),
         )
+
+    def _chart_ref(self, ref: Ref) -> str:
+        """A chart's reference: to every row a template row became (as from outside every area)."""
+        absolute = dataclasses.replace(ref, abs_col1=True, abs_row1=True, abs_col2=True, abs_row2=True)
+        if ref.sheet is None or ref.sheet == self.sheet.name:
+            layout = self.layout
+            absolute = dataclasses.replace(absolute, sheet=self.name)  # a copy of xl:sheet has its own name
+        else:
+            layout = self.layouts.get(ref.sheet)
+            if layout is None:
+                return area_text(absolute, ref.col1, ref.col2, [(ref.row1, ref.row2)])
+        return _area(absolute, layout, lambda q: ((), None, None))
+
+    def _first_row(self, trow: int) -> int | None:
+        rows = self.layout.all_rows_of(trow)
+        return rows[0] + 1 if rows else None
 
     def _merge_key(self, rule: MergeRule, o: int, col: int) -> Any:
         cell = self._cells[(rule.row, col)]

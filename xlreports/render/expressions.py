@@ -18,6 +18,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..numbers import show_amount
+from .sandbox import Sandbox, SecurityError, budget, explain
 
 Scope = dict[str, Any]
 Evaluator = Callable[[Scope], Any]
@@ -34,21 +35,6 @@ class ExpressionError(Exception):
 
 def _money(value: object) -> str:
     return show_amount(value) if isinstance(value, int | float) else ("" if value is None else str(value))
-
-
-class Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, with one shortcut: a plain dataclass field it has allowed once is read directly.
-
-    The sandbox checks every attribute read against Python's internals (``__class__``, function
-    globals …); a declared field of a dataclass is none of those, whatever its value, so the check
-    is made once per class and field.  Everything else — properties, methods, dicts, private
-    names — takes the sandbox's own path.
-    """
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if _is_field(obj, attribute):
-            return getattr(obj, attribute)
-        return super().getattr(obj, attribute)
 
 
 @cache
@@ -88,27 +74,15 @@ def compile_value(source: str, env: SandboxedEnvironment | None = None) -> Evalu
 
     def evaluate(scope: Scope) -> Any:
         try:
-            value = expression(**scope)
+            with budget():
+                value = expression(**scope)
         except Exception as exc:
-            raise ExpressionError(f"表达式「{source}」出错：{exc}") from exc
+            raise ExpressionError(f"表达式「{source}」出错：{explain(exc)}") from exc
         if isinstance(value, Undefined):
             raise ExpressionError(f"表达式「{source}」没有值")
         return value
 
     return evaluate
-
-
-# (type, attribute) -> whether it is a declared, public dataclass field (see Sandbox.getattr)
-_FIELDS: dict[tuple[type, str], bool] = {}
-
-
-def _is_field(value: Any, name: str) -> bool:
-    kind = type(value)
-    known = _FIELDS.get((kind, name))
-    if known is None:
-        fields = getattr(kind, "__dataclass_fields__", None)
-        known = _FIELDS[(kind, name)] = bool(fields) and name in fields and not name.startswith("_")
-    return known
 
 
 def _dotted(env: SandboxedEnvironment, source: str, root: str, names: list[str]) -> Evaluator:
@@ -120,8 +94,10 @@ def _dotted(env: SandboxedEnvironment, source: str, root: str, names: list[str])
         except KeyError:
             raise ExpressionError(f"表达式「{source}」中的名称 {root} 未定义") from None
         for name in names:
-            value = getattr_(value, name)
+            parent, value = value, getattr_(value, name)
             if isinstance(value, Undefined):
+                if not env.is_safe_attribute(parent, name, None):
+                    raise ExpressionError(f"表达式「{source}」出错：{explain(SecurityError(name, parent))}")
                 raise ExpressionError(f"表达式「{source}」中没有属性 {name}")
         return value
 
@@ -137,8 +113,9 @@ def compile_text(source: str, env: SandboxedEnvironment | None = None) -> Evalua
 
     def evaluate(scope: Scope) -> str:
         try:
-            return template.render(scope)
+            with budget():
+                return template.render(scope)
         except Exception as exc:
-            raise ExpressionError(f"「{source}」出错：{exc}") from exc
+            raise ExpressionError(f"「{source}」出错：{explain(exc)}") from exc
 
     return evaluate

@@ -177,16 +177,15 @@ def evaluate_items(items, scope: Mapping[str, Any], where: str) -> list[Any]:
 
 
 def _iterations(block: Block, scope: Mapping[str, Any], loop: Loop | None) -> list[tuple[Mapping[str, Any], Loop | None]]:
-    if block.kind == "if":
-        try:
-            return [(scope, loop)] if block.test(scope) else []
-        except ExpressionError as exc:
-            raise TemplateError(str(exc), cell=block.where) from None
-    items = evaluate_items(block.items, scope, block.where)
+    """The scopes of a block's iterations: its command decides them (:mod:`commands`)."""
+    pairs = block.command.iterations(block, scope)
     result = []
-    for k, item in enumerate(items):
-        inner_loop = Loop(k, len(items), loop)
-        result.append((Scope(scope, block.var, item, inner_loop), inner_loop))
+    for k, (var, item) in enumerate(pairs):
+        if var is None:
+            result.append((scope, loop))
+            continue
+        inner_loop = Loop(k, len(pairs), loop)
+        result.append((Scope(scope, var, item, inner_loop), inner_loop))
     return result
 
 

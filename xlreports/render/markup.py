@@ -1,6 +1,7 @@
 """Commands written in a template cell's note (comment), one per line.
 
-Syntax, after JXLS: ``xl:each(items="projects" var="p" lastCell="F14" pageBreak="true")``.
+Syntax, after JXLS: ``xl:each(items="projects" var="p" pageBreak="true")``.  What each command
+means is in :mod:`commands`.
 Attribute values are double-quoted; a literal ``"`` inside one is written ``\\"``.  Lines of the
 note that do not start with ``xl:`` are ordinary remarks and are ignored, so an officer may keep
 notes of their own next to the commands.
@@ -12,15 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..problems import TemplateError
-
-COMMANDS = {
-    "form": ({"name"}, {"when", "file", "split", "order"}),
-    "sheet": ({"items", "var"}, {"name"}),
-    "each": ({"items", "var"}, {"lastCell", "pageBreak", "direction"}),
-    "if": ({"test"}, {"lastCell"}),
-    "merge": (set(), {"by", "parent"}),
-    "value": ({"expr"}, set()),
-}
+from .commands import REGISTRY
 
 _LINE = re.compile(r"^\s*xl:(?P<name>\w+)\s*(?:\((?P<args>.*)\))?\s*$")
 _ATTR = re.compile(r'\s*,?\s*(?P<key>\w+)\s*=\s*"(?P<value>(?:[^"\\]|\\.)*)"\s*,?')
@@ -50,11 +43,12 @@ def parse_note(text: str | None, where: str = "") -> list[Command]:
         if not match:
             raise TemplateError(f"无法识别的命令「{line.strip()}」", cell=where)
         name = match["name"]
-        if name not in COMMANDS:
-            known = "、".join(f"xl:{n}" for n in COMMANDS)
+        spec = REGISTRY.get(name)
+        if spec is None:
+            known = "、".join(f"xl:{n}" for n in REGISTRY)
             raise TemplateError(f"未知的命令 xl:{name}（可用：{known}）", cell=where)
         attrs = _parse_attrs(match["args"] or "", line, where)
-        required, optional = COMMANDS[name]
+        required, optional = spec.required, spec.optional
         missing = required - attrs.keys()
         if missing:
             raise TemplateError(f"命令 xl:{name} 缺少属性 {'、'.join(sorted(missing))}", cell=where)

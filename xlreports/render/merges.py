@@ -1,6 +1,7 @@
 """Merged areas of a rendered sheet, planned before its rows are written.
 
-Three sources, all mapped through the layout:
+Three sources, all mapped through the layout (the first two planned by ``xl:merge``'s command,
+:mod:`commands.merge`):
 
 * ``xl:merge`` down a row block — runs of equal, non-blank adjacent values (a one-row group stays
   unmerged; a run never crosses an iteration of an enclosing block nor a change of its ``parent``
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..problems import TemplateError
+from .commands import REGISTRY
 from .layout import Layout
 from .template import Block, MergeRule, TemplateSheet
 
@@ -54,12 +56,6 @@ class MergePlan:
         return self.spans.get(row << COLUMN_BITS | col, (row, col))
 
 
-def present(value: Any) -> bool:
-    if value is None:
-        return False
-    return not (isinstance(value, str) and not value.strip())
-
-
 class MergePlanner:
     def __init__(self, sheet: TemplateSheet, layout: Layout, chain: Callable[[int], list[Block]], key_of: KeyOf,
                  where: Callable[[int, int], str], formulas: set[tuple[int, int]]) -> None:
@@ -72,90 +68,10 @@ class MergePlanner:
 
     def plan(self, template_name: str) -> MergePlan:
         plan = MergePlan()
-        self._vertical(plan)
-        self._horizontal(plan)
+        REGISTRY["merge"].plan(self, plan)  # xl:merge's runs: commands/merge.py
         self._template(plan)
         _index(plan, template_name, self.sheet.name)
         return plan
-
-    # -- xl:merge down a row block ----------------------------------------------------------------
-
-    def _vertical(self, plan: MergePlan) -> None:
-        rules = sorted((r for r in self.sheet.merge_rules if not r.horizontal),
-                       key=lambda r: (r.row, r.parent is not None, r.col))
-        signatures: dict[tuple[int, int], dict[int, tuple]] = {}
-        for rule in rules:
-            depth = len(self.chain(rule.row))
-            parent = None
-            if rule.parent is not None:
-                parent = signatures.get((rule.row, rule.parent))
-                if parent is None:
-                    raise TemplateError("xl:merge 的 parent 列在同一行没有 xl:merge", cell=self.where(rule.row, rule.col))
-            own: dict[int, tuple] = {}
-            group: list[int] = []
-            previous = None
-            for o in self.layout.all_rows_of(rule.row):
-                row = self.layout.rows[o]
-                key = self.key_of(rule, o, rule.col)
-                signature = (parent[o] if parent else row.path[:depth - 1], key)
-                own[o] = signature
-                iteration = row.path[depth - 1]
-                joins = (previous is not None and present(key) and signature == previous[0]
-                         and iteration == previous[1] + 1)
-                if not joins:
-                    self._close(plan, rule, depth, group)
-                    group = []
-                group.append(o)
-                previous = (signature, iteration) if present(key) else None
-            self._close(plan, rule, depth, group)
-            signatures[(rule.row, rule.col)] = own
-
-    def _close(self, plan: MergePlan, rule: MergeRule, depth: int, group: list[int]) -> None:
-        if not group:
-            return
-        if (rule.row, rule.col) in self.formulas:
-            rows = self.layout.rows
-            span = (depth, rows[group[0]].path[depth - 1], rows[group[-1]].path[depth - 1])
-            for o in group:
-                plan.groups[(id(rule), o)] = span
-        if len(group) > 1:
-            plan.add((group[0], rule.col - 1, group[-1], rule.col - 1))
-
-    # -- xl:merge across a column block ------------------------------------------------------------
-
-    def _horizontal(self, plan: MergePlan) -> None:
-        """``parent`` names a row above whose runs a run may not cross; it is read at its first output
-        row, as header rows are not repeated."""
-        rules = [r for r in self.sheet.merge_rules if r.horizontal]
-        by_row = {rule.row: rule for rule in rules}
-        signatures: dict[int, dict[int, tuple]] = {}
-
-        def signature_of(rule: MergeRule, o: int) -> dict[int, tuple]:
-            parent = None
-            if rule.parent is not None:
-                parent_rule = by_row.get(rule.parent)
-                parent_rows = self.layout.all_rows_of(rule.parent)
-                if parent_rule is None or not parent_rows:
-                    raise TemplateError(f"xl:merge 的 parent 行 {rule.parent} 没有向右合并的 xl:merge",
-                                        cell=self.where(rule.row, rule.col))
-                parent = signatures.get(rule.parent) or signature_of(parent_rule, parent_rows[0])
-            found = {col: ((parent or {}).get(col), self.key_of(rule, o, col)) for col in rule.cols}
-            signatures.setdefault(rule.row, found)
-            return found
-
-        for rule in sorted(rules, key=lambda r: r.row):
-            for o in self.layout.all_rows_of(rule.row):
-                found = signature_of(rule, o)
-                run: list[int] = []
-                for col in [*rule.cols, None]:
-                    joins = (col is not None and run and present(found[col][1]) and found[col] == found[run[-1]]
-                             and col == run[-1] + 1)
-                    if joins:
-                        run.append(col)
-                        continue
-                    if len(run) > 1:
-                        plan.add((o, run[0] - 1, o, run[-1] - 1))
-                    run = [] if col is None or not present(found[col][1]) else [col]
 
     # -- the template's merged cells ---------------------------------------------------------------
 

@@ -11,14 +11,25 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..load.xlsx_parts import cell_name, column_index
+from ..load.xlsx_parts import cell_name
 from ..problems import TemplateError
 from . import expressions
+from .checks import outside_their_area
+from .commands import (
+    DEPRECATED,
+    REGISTRY,
+    formula_refs,
+    ref_table,
+    resolve_merges,
+    split_cell,
+    text_addresses,
+)
 from .expressions import Evaluator, ExpressionError
+from .extras import read_extras, read_names
 from .formula_escape import compile_formula
 from .formulas import Formula
 from .markup import Command, parse_note
-from .sheet import Page
+from .pagesetup import parse_area, read_page, read_validations
 from .styles import Style, from_openpyxl
 from .template import (
     Area,
@@ -29,11 +40,17 @@ from .template import (
     Template,
     TemplateCell,
     TemplateSheet,
-    Validation,
 )
 
 
-def load_template(path: Path) -> Template:
+def _only_structure(cell: TemplateCell) -> bool:
+    return (cell.value is None and cell.text is None and cell.formula is None and cell.formula_text is None
+            and cell.merge is None and cell.cached is None)
+
+
+def load_template(path: Path, data_names: frozenset[str] = frozenset()) -> Template:
+    """Read a template; ``data_names``: the names of the data it is rendered with (an area's variable
+    may shadow one of them, and a cell outside the area then reads the data)."""
     from openpyxl import load_workbook  # deferred: only a build needs it
 
     book = load_workbook(path, rich_text=False)
@@ -41,14 +58,65 @@ def load_template(path: Path) -> Template:
     form = None
     sheets = []
     warnings: list[str] = []
-    for index, ws in enumerate(book.worksheets):
-        reader = _SheetReader(path.name, ws, env)
-        sheet = reader.read()
-        if index == 0:
+    readers = []
+    markers = {ws.title: _markers(ws) for ws in book.worksheets}
+    is_form = any(declares for declares, _, _ in markers.values())
+    kept_out = []
+    for ws in book.worksheets:
+        _, output, markup = markers[ws.title]
+        if is_form and not output:  # an instructions sheet: not read, not written
+            kept_out.append(ws.title)
+            if markup:
+                warnings.append(f"模板 {path.name}!{ws.title}：工作表中有表达式或命令，但没有 xl:output，"
+                                "不会写入生成的文件（如需输出，请在任一单元格批注中写 xl:output）")
+            continue
+        reader = SheetReader(path.name, ws, env, data_names)
+        sheets.append(reader.read())
+        readers.append(reader)
+    names = read_names(book, [ws.title for ws in book.worksheets], parse_area)
+    for sheet, reader in zip(sheets, readers, strict=True):
+        sheet.extras.names = names.get(sheet.name, [])
+        if reader.form is not None:
+            if form is not None:
+                raise TemplateError("一个模板只能有一个 xl:form", cell=reader.form_where)
             form = reader.form
-        sheets.append(sheet)
         warnings.extend(reader.warnings)
-    return Template(path, sheets, form, _default_font(book), warnings)
+    warnings.extend(_dropped_drawings(path))
+    return Template(path, sheets, form, _default_font(book), warnings, kept_out, book.sheetnames)
+
+
+_OUTPUT_COMMANDS = re.compile(r"^\s*xl:(form|sheet|output)\b", re.M)
+
+
+def _markers(ws) -> tuple[bool, bool, bool]:
+    """Whether a sheet declares the form, is written into the output, holds any markup."""
+    declares = output = markup = False
+    for row in ws.iter_rows():
+        for cell in row:
+            comment = cell.comment
+            if comment is not None and "xl:" in comment.text:
+                markup = True
+                for match in _OUTPUT_COMMANDS.finditer(comment.text):
+                    output = True
+                    declares = declares or match[1] == "form"
+            value = cell.value
+            if isinstance(value, str) and (value.startswith("&=") or expressions.has_markup(value)):
+                markup = True
+    return declares, output, markup
+
+
+def _dropped_drawings(path: Path) -> list[str]:
+    """Shapes and text boxes, which openpyxl does not read: named, never silently lost."""
+    import zipfile
+
+    shape = re.compile(rb"<xdr:(?:sp|grpSp|cxnSp)[\s>]")
+    found = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/drawings/") and name.endswith(".xml") and shape.search(archive.read(name)):
+                found.append(f"模板 {path.name}：{name.rsplit('/', 1)[-1]} 中的形状或文本框不能保留到生成的文件中"
+                             "（请改用单元格文字或图片）")
+    return found
 
 
 def _default_font(book) -> tuple[str, float] | None:
@@ -59,38 +127,64 @@ def _default_font(book) -> tuple[str, float] | None:
         return None
 
 
-class _SheetReader:
-    def __init__(self, template: str, ws, env) -> None:
+class SheetReader:
+    """Reads one worksheet; the commands of its notes (:mod:`commands`) add to what it collects."""
+
+    def __init__(self, template: str, ws, env, data_names: frozenset[str] = frozenset()) -> None:
         self.template = template
+        self.data_names = data_names
         self.ws = ws
         self.env = env
         self.form: Command | None = None
+        self.form_where = ""
         self.repeat: SheetRepeat | None = None
+        self.blocks: list[Block] = []
         self.col_blocks: list[ColumnBlock] = []
+        self.merge_rules: list[MergeRule] = []
+        self.opened: list[tuple[str, str, Block | ColumnBlock]] = []  # areas waiting for their xl:end
+        self.refs: dict[str, tuple[int, int, str]] = {}
+        self.notes_only: list[TemplateCell] = []  # cells with nothing but a note (kept for listings)
         self.styles: dict[Any, Style] = {}
         self.warnings: list[str] = []
 
     def where(self, row: int, col: int) -> str:
         return f"{self.template}!{self.ws.title}!{cell_name(row - 1, col - 1)}"
 
+    def warn(self, message: str, cell: TemplateCell) -> None:
+        self.warnings.append(f"模板 {cell.where}：{message}")
+
+    def compile(self, kind, source: str, cell: TemplateCell) -> Evaluator:
+        try:
+            return kind(source, self.env)
+        except ExpressionError as exc:
+            raise TemplateError(str(exc), cell=cell.where) from None
+
+    def compile_value(self, source: str, cell: TemplateCell) -> Evaluator:
+        return self.compile(expressions.compile_value, source, cell)
+
     def read(self) -> TemplateSheet:
         ws = self.ws
         cells: dict[int, list[TemplateCell]] = {}
-        blocks: list[Block] = []
-        merge_rules: list[MergeRule] = []
         max_row = max_col = 0
+        formula_texts: list[tuple[TemplateCell, str]] = []
         for row in ws.iter_rows():
             for xl_cell in row:
                 commands = self._commands(xl_cell)
                 if xl_cell.value is None and not xl_cell.has_style and not commands:
                     continue
-                cell = self._cell(xl_cell, commands, blocks, merge_rules)
+                cell = self._cell(xl_cell, commands, formula_texts)
+                if cell.style is None and cell.literal is None and _only_structure(cell):
+                    self.notes_only.append(cell)
+                    continue  # a note on an empty cell (xl:end …): nothing to write
                 cells.setdefault(cell.row, []).append(cell)
                 max_row, max_col = max(max_row, cell.row), max(max_col, cell.col)
+        blocks = self.blocks
         max_row = max([max_row, *(b.last for b in blocks)])
         root = Block("root", 1, max(max_row, 1))
         _nest(root, blocks, self.template)
-        for rule in merge_rules:
+        merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+        self._check_legacy_areas(merges)
+        for rule in self.merge_rules:
             in_rows = any(b.contains(rule.row) for b in blocks)
             in_cols = any(b.first <= rule.col <= b.last for b in self.col_blocks)
             if in_rows == in_cols:
@@ -98,8 +192,10 @@ class _SheetReader:
                            "xl:merge 只能用在重复区域（xl:each）内的单元格上")
                 raise TemplateError(message, cell=self.where(rule.row, rule.col))
             rule.horizontal = in_cols
-        merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-        return TemplateSheet(
+        resolve_merges(self.merge_rules, self.where)
+        refs = ref_table(self.refs)
+        self._check_formula_texts(formula_texts, refs)
+        sheet = TemplateSheet(
             name=ws.title,
             cells=cells,
             max_row=max_row,
@@ -111,15 +207,22 @@ class _SheetReader:
             hidden_cols=self._hidden_cols(),
             default_row_height=ws.sheet_format.defaultRowHeight if ws.sheet_format.customHeight else None,
             default_col_width=ws.sheet_format.defaultColWidth,
-            page=self._page(),
-            validations=self._validations(),
-            freeze=_split_cell(ws.freeze_panes) if ws.freeze_panes else None,
+            page=read_page(ws),
+            validations=read_validations(ws),
+            freeze=split_cell(ws.freeze_panes) if ws.freeze_panes else None,
             root=root,
-            merge_rules=merge_rules,
+            merge_rules=self.merge_rules,
             show_gridlines=ws.sheet_view.showGridLines is not False,
             col_blocks=sorted(self.col_blocks, key=lambda b: b.first),
             repeat=self.repeat,
+            refs=refs,
+            notes_only=self.notes_only,
+            extras=read_extras(ws, self.where, parse_area, lambda message: self.warnings.append(f"模板 {message}")),
         )
+        misplaced = outside_their_area(sheet, self.data_names)
+        if misplaced:
+            raise TemplateError.again(misplaced[0], self.template, None)
+        return sheet
 
     def _commands(self, xl_cell) -> list[Command]:
         comment = xl_cell.comment
@@ -136,127 +239,70 @@ class _SheetReader:
             style = self.styles[key] = from_openpyxl(xl_cell)
         return style
 
-    def _compile(self, kind, source: str, row: int, col: int) -> Evaluator:
-        try:
-            return kind(source, self.env)
-        except ExpressionError as exc:
-            raise TemplateError(str(exc), cell=self.where(row, col)) from None
-
-    def _cell(self, xl_cell, commands, blocks, merge_rules) -> TemplateCell:
+    def _cell(self, xl_cell, commands, formula_texts) -> TemplateCell:
         row, col = xl_cell.row, xl_cell.column
-        cell = TemplateCell(row, col, self._style(xl_cell), where=self.where(row, col))
+        cell = TemplateCell(row, col, self._style(xl_cell), where=self.where(row, col), commands=tuple(commands))
         value = xl_cell.value
+        if isinstance(value, str) and (value.startswith("&=") or expressions.has_markup(value)):
+            cell.source = value
         if xl_cell.data_type == "f" and isinstance(value, str):
-            cell.formula = self._parse_formula(value, row, col)
+            cell.formula = self._parse_formula(value, cell)
         elif not isinstance(value, str) and value is not None and xl_cell.data_type == "f":
-            raise TemplateError("不支持数组公式或数据表公式", cell=self.where(row, col))
+            raise TemplateError("不支持数组公式或数据表公式", cell=cell.where)
         elif isinstance(value, str) and value.startswith("&="):
-            cell.formula_text = self._compile(compile_formula, value[1:], row, col)
+            cell.formula_text = self.compile(compile_formula, value[1:], cell)
+            formula_texts.append((cell, value[1:]))
         elif isinstance(value, str) and expressions.has_markup(value):
             whole = expressions.whole_expression(value)
             if whole is not None:
-                cell.value = self._compile(expressions.compile_value, whole, row, col)
+                cell.value = self.compile_value(whole, cell)
             else:
-                cell.text = self._compile(expressions.compile_text, value, row, col)
+                cell.text = self.compile(expressions.compile_text, value, cell)
         else:
             cell.literal = value
+        if xl_cell.hyperlink is not None:
+            self.warn("超链接不能保留到生成的文件中（单元格的文字会保留）", cell)
         for command in commands:
-            self._apply(command, cell, blocks, merge_rules)
+            if command.name == "form":
+                self.form_where = cell.where
+            REGISTRY[command.name].apply(command, self, cell)
         if cell.cached is not None and cell.formula is None and cell.formula_text is None:
-            raise TemplateError("xl:value 只能用在公式单元格上", cell=self.where(row, col))
+            raise TemplateError("xl:value 只能用在公式单元格上", cell=cell.where)
         if (cell.formula is not None or cell.formula_text is not None) and cell.cached is None:
-            self.warnings.append(f"模板 {self.where(row, col)}：公式没有 xl:value 计算值，"
-                                 "在邮件预览、手机和 PDF 中会显示 0（见 docs/templates.md）")
+            self.warn("公式没有 xl:value 计算值，在邮件预览、手机和 PDF 中会显示 0（见 docs/templates.md）", cell)
         return cell
 
-    def _parse_formula(self, text: str, row: int, col: int) -> Formula:
+    def _parse_formula(self, text: str, cell: TemplateCell) -> Formula:
         try:
             return Formula.parse(text)
         except Exception as exc:
-            raise TemplateError(f"无法解析公式 {text}：{exc}", cell=self.where(row, col)) from None
+            raise TemplateError(f"无法解析公式 {text}：{exc}", cell=cell.where) from None
 
-    def _apply(self, command: Command, cell: TemplateCell, blocks, merge_rules) -> None:
-        row, col = cell.row, cell.col
-        where = self.where(row, col)
-        if command.name == "form":
-            if (row, col) != (1, 1):
-                raise TemplateError("xl:form 只能写在第一个工作表的 A1 单元格批注中", cell=where)
-            self.form = command
-        elif command.name == "sheet":
-            if (row, col) != (1, 1):
-                raise TemplateError("xl:sheet 只能写在工作表 A1 单元格的批注中", cell=where)
-            self._check_var(command, where)
-            name = command.get("name")
-            self.repeat = SheetRepeat(self._compile(expressions.compile_value, command.attrs["items"], row, col),
-                                      command.attrs["var"],
-                                      self._compile(expressions.compile_text, name, row, col) if name else None,
-                                      where)
-        elif command.name == "each" and (command.get("direction") or "down").lower() == "right":
-            self._check_var(command, where)
-            self.col_blocks.append(ColumnBlock(
-                col, self._last_col(command, col, where),
-                self._compile(expressions.compile_value, command.attrs["items"], row, col),
-                command.attrs["var"], where))
-        elif command.name in ("each", "if"):
-            last = self._last_row(command, row, where)
-            block = Block(command.name, row, last, where=where)
-            if command.name == "each":
-                direction = (command.get("direction") or "down").lower()
-                if direction != "down":
-                    raise TemplateError(f"xl:each 的 direction 只能是 down 或 right（当前为 {direction}）", cell=where)
-                self._check_var(command, where)
-                block.items = self._compile(expressions.compile_value, command.attrs["items"], row, col)
-                block.var = command.attrs["var"]
-                block.page_break = command.flag("pageBreak")
-            else:
-                block.test = self._compile(expressions.compile_value, command.attrs["test"], row, col)
-            blocks.append(block)
-        elif command.name == "merge":
-            by = command.get("by")
-            parent = command.get("parent")
-            cell.merge = MergeRule(
-                col, row,
-                self._compile(expressions.compile_value, by, row, col) if by else None,
-                self._parent(parent, where) if parent else None,
-            )
-            merge_rules.append(cell.merge)
-        elif command.name == "value":
-            cell.cached = self._compile(expressions.compile_value, command.attrs["expr"], row, col)
+    def _check_formula_texts(self, formula_texts: list[tuple[TemplateCell, str]], refs: dict[str, str]) -> None:
+        """``&=`` formulas: every ``ref.名称`` names an ``xl:ref``; addresses written as text are warned of."""
+        for cell, source in formula_texts:
+            for name in formula_refs(source):
+                if name not in refs:
+                    raise TemplateError(f'公式中的 ref.{name} 没有对应的 xl:ref(name="{name}")'
+                                        "（可能删除了那个单元格或它的批注）", cell=cell.where)
+            addresses = sorted(set(text_addresses(source)))
+            if addresses:
+                self.warn(f"&= 公式中写成文字的地址 {'、'.join(addresses)}{DEPRECATED}：请在被引用的单元格批注中写 "
+                          'xl:ref(name="名称")，公式中写 {{ ref.名称 }}', cell)
+            if refs:
+                cell.bindings = {**(cell.bindings or {}), "ref": refs}
 
-    @staticmethod
-    def _check_var(command: Command, where: str) -> None:
-        if not re.fullmatch(r"[^\W\d]\w*", command.attrs["var"]):
-            raise TemplateError(f"xl:{command.name} 的 var 不是有效的名称：{command.attrs['var']}", cell=where)
-
-    @staticmethod
-    def _parent(text: str, where: str) -> int:
-        """``parent="B"`` (a column, for merges down) or ``parent="5"`` (a row, for merges across)."""
-        text = text.strip().upper()
-        if text.isdigit():
-            return int(text)
-        if re.fullmatch(r"[A-Z]{1,3}", text):
-            return column_index(text) + 1
-        raise TemplateError(f"xl:merge 的 parent 应为列字母或行号（当前为 {text}）", cell=where)
-
-    def _last_col(self, command: Command, col: int, where: str) -> int:
-        last_cell = command.get("lastCell")
-        if not last_cell:
-            return col
-        parsed = _split_cell(last_cell)
-        if parsed is None or parsed[1] < col:
-            raise TemplateError(f"lastCell {last_cell} 不是本单元格右边（或本列）的单元格地址", cell=where)
-        return parsed[1]
-
-    def _last_row(self, command: Command, row: int, where: str) -> int:
-        last_cell = command.get("lastCell")
-        if not last_cell:
-            return row
-        parsed = _split_cell(last_cell)
-        if parsed is None:
-            raise TemplateError(f"lastCell 不是单元格地址：{last_cell}", cell=where)
-        if parsed[0] < row:
-            raise TemplateError(f"lastCell {last_cell} 在命令所在行的上方", cell=where)
-        return parsed[0]
+    def _check_legacy_areas(self, merges: list[Area]) -> None:
+        """A merged cell cut by the edge of an area that ``lastCell`` ended: the address is stale."""
+        for block in self.blocks:
+            if not block.legacy:
+                continue
+            for r1, c1, r2, c2 in merges:
+                if block.contains(r1) and r2 > block.last:  # the area should have grown with an inserted row
+                    area = f"{cell_name(r1 - 1, c1 - 1)}:{cell_name(r2 - 1, c2 - 1)}"
+                    raise TemplateError(f"合并单元格 {area} 跨出了 xl:{block.kind} 的区域（第 {block.first}–{block.last} 行）："
+                                        f"lastCell=\"{block.legacy}\" 可能在插入或删除行后没有随之改变；"
+                                        "请改用 xl:end（见 docs/templates.md）", cell=block.where)
 
     def _col_widths(self) -> dict[int, float]:
         widths = {}
@@ -272,86 +318,6 @@ class _SheetReader:
             if dim.hidden:
                 hidden.update(range(dim.min or 1, (dim.max or dim.min or 1) + 1))
         return hidden
-
-    def _page(self) -> Page:
-        ws = self.ws
-        setup = ws.page_setup
-        fit = bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
-        margins = ws.page_margins
-        page = Page(
-            orientation=setup.orientation,
-            paper_size=int(setup.paperSize) if setup.paperSize else None,
-            fit_width=(int(setup.fitToWidth) if setup.fitToWidth is not None else 1) if fit else None,
-            fit_height=(int(setup.fitToHeight) if setup.fitToHeight is not None else 1) if fit else None,
-            scale=int(setup.scale) if setup.scale else None,
-            margins={k: float(getattr(margins, k)) for k in ("left", "right", "top", "bottom", "header", "footer")},
-            center_horizontally=bool(ws.print_options.horizontalCentered),
-            center_vertically=bool(ws.print_options.verticalCentered),
-            header=_header_text(ws.oddHeader),
-            footer=_header_text(ws.oddFooter),
-            gridlines=bool(ws.print_options.gridLines),
-            row_breaks=[brk.id for brk in ws.row_breaks.brk],
-        )
-        if ws.print_area:
-            areas = [_parse_area(a) for a in ws.print_area.split(",")]
-            areas = [a for a in areas if a]
-            if areas:
-                page.print_area = areas[0]
-        if ws.print_title_rows:
-            first, _, last = ws.print_title_rows.replace("$", "").partition(":")
-            page.repeat_rows = (int(first), int(last or first))
-        if ws.print_title_cols:
-            first, _, last = ws.print_title_cols.replace("$", "").partition(":")
-            page.repeat_cols = (column_index(first) + 1, column_index(last or first) + 1)
-        return page
-
-    def _validations(self) -> list[Validation]:
-        result = []
-        for dv in self.ws.data_validations.dataValidation:
-            areas = [a for a in (_parse_area(str(r)) for r in dv.sqref.ranges) if a]
-            options: dict[str, Any] = {
-                "type": dv.type or "any",
-                "operator": dv.operator,
-                "formula1": dv.formula1,
-                "formula2": dv.formula2,
-                "allow_blank": bool(dv.allow_blank),
-                "show_dropdown": not dv.showDropDown,
-                "show_input": bool(dv.showInputMessage),
-                "show_error": bool(dv.showErrorMessage),
-                "error_style": dv.errorStyle,
-                "error_title": dv.errorTitle,
-                "error": dv.error,
-                "prompt_title": dv.promptTitle,
-                "prompt": dv.prompt,
-            }
-            result.append(Validation(areas, options))
-        return result
-
-
-def _header_text(header_footer) -> str | None:
-    """A page header/footer in Excel's ``&L…&C…&R…`` notation, or ``None``."""
-    parts = []
-    for code, part in (("&L", header_footer.left), ("&C", header_footer.center), ("&R", header_footer.right)):
-        if part is not None and part.text:
-            parts.append(code + part.text)
-    return "".join(parts) or None
-
-
-def _split_cell(text: str) -> tuple[int, int] | None:
-    match = re.fullmatch(r"\$?([A-Za-z]{1,3})\$?(\d+)", text.strip())
-    if not match:
-        return None
-    return int(match.group(2)), column_index(match.group(1).upper()) + 1
-
-
-def _parse_area(text: str) -> Area | None:
-    text = text.split("!")[-1].replace("$", "").strip()
-    first, _, last = text.partition(":")
-    a = _split_cell(first)
-    b = _split_cell(last) if last else a
-    if a is None or b is None:
-        return None
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
 
 
 def _nest(root: Block, blocks: list[Block], template: str) -> None:

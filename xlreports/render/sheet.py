@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .extras import Extras
 from .styles import Style
 
 Area0 = tuple[int, int, int, int]  # first row, first col, last row, last col (0-based, inclusive)
@@ -76,6 +77,7 @@ class Sheet:
     show_gridlines: bool = True
     default_font: tuple[str, float] | None = None
     palette: list[tuple[Style | None, str]] = field(default_factory=list)  # (style, template cell) of every cell
+    extras: Extras | None = None  # pictures, conditional formats, defined names, protection (output rows)
     _rows: list[Row] | None = None
 
     @classmethod

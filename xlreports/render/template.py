@@ -9,13 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .expressions import Evaluator
+from .extras import Extras
 from .formulas import Formula, Ref
-from .markup import Command
 from .sheet import Page
 from .styles import Style
+
+if TYPE_CHECKING:
+    from .commands import BlockCommand
+    from .markup import Command
 
 Area = tuple[int, int, int, int]  # first row, first col, last row, last col (1-based, inclusive)
 
@@ -35,6 +39,8 @@ class TemplateCell:
     bindings: dict[str, Any] | None = None  # variables of the column copy this cell belongs to
     ref_map: Callable[[Ref], Ref | None] | None = None  # column re-pointing for "&=" formulas
     where: str = ""  # "模板.xlsx!工作表!C5", for messages
+    source: str | None = None  # the text of an expression or "&=" cell, for checks and listings
+    commands: tuple[Command, ...] = ()  # its note's commands, for checks and listings
 
 
 @dataclass(slots=True)
@@ -51,6 +57,9 @@ class MergeRule:
     parent: int | None
     horizontal: bool = False
     cols: tuple[int, ...] = ()
+    name: str | None = None     # other rules stay within this one's groups by naming it
+    within: str | None = None   # the name of the rule whose groups this one does not cross
+    legacy_parent: int | None = None  # the old address form, ``parent="B"``
 
 
 @dataclass(eq=False)
@@ -62,6 +71,8 @@ class ColumnBlock:
     items: Evaluator
     var: str
     where: str
+    legacy: str | None = None  # the old ``lastCell`` that ended it, if any
+    command: BlockCommand | None = None  # what decides its iterations
 
 
 @dataclass
@@ -88,6 +99,9 @@ class Block:
     parent: Block | None = None
     children: list[Block] = field(default_factory=list)
     where: str = ""
+    command: BlockCommand | None = None  # what decides its iterations
+    label: str | None = None   # the name an ``xl:end(if="…")`` closes it by
+    legacy: str | None = None  # the old ``lastCell`` that ended it, if any
 
     @property
     def depth(self) -> int:
@@ -127,6 +141,9 @@ class TemplateSheet:
     show_gridlines: bool = True
     col_blocks: list[ColumnBlock] = field(default_factory=list)
     repeat: SheetRepeat | None = None
+    refs: dict[str, str] = field(default_factory=dict)  # xl:ref names -> template cell ("F14")
+    notes_only: list[TemplateCell] = field(default_factory=list)  # empty cells holding a note (xl:end)
+    extras: Extras = field(default_factory=Extras)  # pictures, conditional formats, names, protection
 
     def chain(self, row: int) -> list[Block]:
         """The blocks enclosing ``row``, outermost first (the root excluded)."""
@@ -146,6 +163,8 @@ class Template:
     form: Command | None
     default_font: tuple[str, float] | None = None
     warnings: list[str] = field(default_factory=list)
+    kept_out: list[str] = field(default_factory=list)  # sheets not written (instructions), not read
+    sheet_names: list[str] = field(default_factory=list)  # every sheet, in the workbook's order
 
     @property
     def name(self) -> str:

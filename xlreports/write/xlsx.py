@@ -20,6 +20,7 @@ from typing import Any
 from ..load.xlsx_parts import MAX_CELL_TEXT, cell_name
 from ..render.sheet import Sheet
 from ..render.styles import Style
+from .extras import write_extras
 from .files import FileSet, write_failed
 from .formats import FormatCache
 from .manifest import digest
@@ -123,10 +124,12 @@ def _write(sheets: list[Sheet], path: Path, created: dt.datetime) -> list[str]:
     warnings: list[str] = []
     try:
         used: set[str] = set()
+        names: set[str] = set()
         for sheet in sheets:
             name = _sheet_name(sheet.name, used)
             worksheet = workbook.add_worksheet(name)
             _SheetWriter(worksheet, sheet, formats, name, warnings).write()
+            write_extras(workbook, worksheet, sheet.extras, name, warnings, names)  # pictures, names …
     finally:
         workbook.close()
         _release(workbook)
