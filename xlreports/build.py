@@ -164,7 +164,8 @@ def _jobs(report: BuildReport, target: Path, forms, all_forms, data, context, sp
         cities = FileNames(report.problems, "地市", ".xlsx")
         for city in city_keys(data):
             sheet, row = _first_place(data, city.key)
-            stem = cities.claim(city.key, f"{sheet}!第{row}行", sheet, f"第{row}行")
+            cell = data.city_cell(sheet, row)
+            stem = cities.claim(city.key, f"{sheet}!{cell}", sheet, cell)
             if stem is not None:
                 jobs.append(Job(target / CITY_FOLDER / f"{stem}.xlsx",
                                 partial(_city_sheets, city_forms, data, context, city), city=True))

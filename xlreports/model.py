@@ -135,6 +135,12 @@ class InputData:
     city_tasks: list[CityTask] = field(default_factory=list)
     recipients: list[Recipient] = field(default_factory=list)
     evaluation: Evaluation | None = None  # 「自评信息」「自评指标」「自评说明」
+    city_columns: dict[str, str] = field(default_factory=dict)  # sheet → letter of its 地市 column
+
+    def city_cell(self, sheet: str, row: int) -> str:
+        """The cell of a city's name (``资金分配!A5``): where a message about a city points."""
+        letter = self.city_columns.get(sheet)
+        return f"{letter}{row}" if letter else f"第{row}行"
 
     @property
     def name(self) -> str:

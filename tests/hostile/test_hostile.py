@@ -31,14 +31,6 @@ _ENGLISH = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Warning)\b|BrokenProcessPoo
 _LOCATED = re.compile(r"[^\s!：]+![A-Z]{1,3}\d+|第 ?\d+ ?行")
 
 # cases whose fix lies elsewhere: the reason names what is expected
-ELSEWHERE = {
-    "stem-dotdot": "paths: an input named ...xlsx is refused or written inside the output folder",
-    "cities-A_B-and-A/B": "names: two cities that clean to one file name are an error naming both cells",
-    "crashing-worker-j2": "isolation: a worker killed by a signal fails its own workbook only",
-    "city-120-characters": "names: a long city name is shortened or refused with its cell",
-    "city-with-NUL": "names: a control character in a city name is refused with its cell",
-    "CON-and-NUL.txt": "names: Windows-reserved names never become file names",
-}
 
 
 @dataclass
@@ -88,8 +80,6 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 def _marks(name: str) -> list:
     marks = [pytest.mark.slow]
-    if name in ELSEWHERE:
-        marks.append(pytest.mark.xfail(strict=True, reason=ELSEWHERE[name]))
     return marks
 
 

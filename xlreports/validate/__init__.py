@@ -56,6 +56,8 @@ def _validate(path: Path, book, problems: Problems) -> InputData:
     recipients = read_table(book, contract.RECIPIENT_SHEET, problems)
 
     data = InputData(path, info)
+    data.city_columns = {table.spec.name: table.letters["city"] for table in (indicators_table, allocations, tasks)
+                         if table is not None and "city" in table.letters}
     if projects_table is not None:
         data.projects = validate_projects(projects_table, unit, problems)
     if allocations is not None:
