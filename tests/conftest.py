@@ -13,9 +13,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from libreoffice import find_soffice, mismatches, recalculate  # noqa: E402
+from libreoffice import (  # noqa: E402
+    edit_cells,
+    edit_in_office,
+    find_soffice,
+    mismatches,
+    recalculate,
+    uno_available,
+)
 
-SLOW_FIXTURES = {"libreoffice"}
+SLOW_FIXTURES = {"libreoffice", "office"}
 
 
 def pytest_collection_modifyitems(items):
@@ -106,3 +113,22 @@ def libreoffice():
     workdir = Path(tempfile.mkdtemp(prefix="xlreports-lo-"))
     yield Oracle(workdir)
     shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def office():
+    """LibreOffice driven through Python-UNO, to edit files as an officer would (``uno_edit.py``).
+
+    Skipped where LibreOffice or python3-uno is missing, except in CI (``CI=true``), where that is a failure.
+    """
+    if not uno_available():
+        message = "LibreOffice with Python-UNO (/usr/bin/python3, python3-uno) is not installed: run the test command in the README"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+    class Office:
+        edit = staticmethod(edit_in_office)
+        edit_cells = staticmethod(edit_cells)
+
+    return Office()

@@ -112,3 +112,30 @@ def save_as(path: Path, outdir: Path, target: str) -> Path:
     if not saved.exists():
         raise RuntimeError(f"LibreOffice did not save {path} as {target}: {result.stdout} {result.stderr}")
     return saved
+
+
+SYSTEM_PYTHON = "/usr/bin/python3"  # the Python that has LibreOffice's uno module (Debian: python3-uno)
+UNO_EDIT = Path(__file__).resolve().parent / "uno_edit.py"
+
+
+def uno_available() -> bool:
+    if find_soffice() is None or not Path(SYSTEM_PYTHON).exists():
+        return False
+    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+def edit_in_office(jobs: list[dict], workdir: Path) -> None:
+    """Make ``jobs`` (see ``uno_edit.py``) in LibreOffice itself, one office for all: real saves, not openpyxl."""
+    import json
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    listing = workdir / "uno-jobs.json"
+    listing.write_text(json.dumps({"jobs": jobs}, ensure_ascii=False), encoding="utf-8")
+    result = subprocess.run([SYSTEM_PYTHON, str(UNO_EDIT), str(listing)], capture_output=True, text=True, timeout=900)
+    if result.returncode != 0:
+        raise RuntimeError(f"LibreOffice (UNO) edit failed: {result.stdout} {result.stderr}")
+
+
+def edit_cells(source: Path, target: Path, assignments: list[str], workdir: Path) -> None:
+    """``source`` opened in LibreOffice, ``工作表!D7=130`` … typed in, saved as ``target`` (may be ``source``)."""
+    edit_in_office([{"source": str(source), "target": str(target), "edit": "cells", "cells": assignments}], workdir)

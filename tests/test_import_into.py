@@ -1,6 +1,6 @@
 """``xlreports import FORM --into WORKBOOK``: build → change two figures in LibreOffice → import → build.
 
-The figures are changed by LibreOffice itself (tests/lo_edit.py, Python-UNO), as an officer would in
+The figures are changed by LibreOffice itself (tests/uno_edit.py, Python-UNO), as an officer would in
 Calc; after the import and a second build, the two figures are in the new output and nothing else
 changed except the totals computed from them.
 """
@@ -23,7 +23,6 @@ from xlreports.problems import Problems
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SYSTEM_PYTHON = "/usr/bin/python3"
 
 
 def cells(path: Path) -> dict[tuple[str, str], object]:
@@ -115,7 +114,7 @@ ALSO_SHOWN = {
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_round_trip_through_libreoffice(case, tmp_path, libreoffice):
+def test_round_trip_through_libreoffice(case, tmp_path, office):
     workbook_name, form_name, edits, printed, expected = CASES[case]
     inputs = tmp_path / "input"
     inputs.mkdir()
@@ -125,7 +124,7 @@ def test_round_trip_through_libreoffice(case, tmp_path, libreoffice):
     build(workbook, tmp_path / "first", ROOT / "templates")
     first = tmp_path / "first" / workbook.stem / form_name
     edited = tmp_path / f"edited-{form_name}"
-    subprocess.run([SYSTEM_PYTHON, str(HERE / "lo_edit.py"), str(first), str(edited), *edits], check=True, timeout=300)
+    office.edit_cells(first, edited, list(edits), tmp_path / "uno")
 
     result = run_cli("import", str(edited), "--into", str(workbook), cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -2,10 +2,12 @@
 
     /usr/bin/python3 tests/uno_edit.py JOBS.json
 
-JOBS.json: ``{"jobs": [{"source", "target", "edit", "row", "col", "image"}]}`` — ``row``/``col``
+JOBS.json: ``{"jobs": [{"source", "target", "edit", "row", "col", "image", "cells"}]}`` — ``row``/``col``
 are 1-based.  One soffice (headless, fresh profile, a private pipe) makes every edit, so a whole
 test run starts LibreOffice once.  Edits: resave, insert_row, insert_col, picture, cond_format,
-defined_name, protect, instructions_first.  This file imports only the standard library and uno:
+defined_name, protect, instructions_first, and cells (``"cells": ["工作表!D7=130", …]``: each cell
+gets its value, a number when it reads as one, as an officer types it).  ``target`` may be
+``source``: the file is then saved in place.  This file imports only the standard library and uno:
 the system Python has nothing else.
 """
 
@@ -89,6 +91,15 @@ def edit(ctx, doc, job) -> None:
     elif kind == "instructions_first":
         sheets.insertNewByName("填表说明", 0)
         sheets.getByIndex(0).getCellByPosition(0, 0).setString("填表说明：请按「项目」工作表填写，金额单位为万元。")
+    elif kind == "cells":
+        for assignment in job["cells"]:
+            place, value = assignment.split("=", 1)
+            name, cell = place.rsplit("!", 1)
+            target = sheets.getByName(name).getCellRangeByName(cell)
+            try:
+                target.setValue(float(value))
+            except ValueError:
+                target.setString(value)
     elif kind != "resave":
         raise ValueError(kind)
 
@@ -114,7 +125,7 @@ def main() -> int:
                 edit(ctx, doc, job)
                 target = Path(job["target"]).resolve()
                 target.parent.mkdir(parents=True, exist_ok=True)
-                doc.storeToURL(target.as_uri(), (prop("FilterName", "Calc MS Excel 2007 XML"),))
+                doc.storeToURL(target.as_uri(), (prop("FilterName", "Calc MS Excel 2007 XML"), prop("Overwrite", True)))
             finally:
                 doc.close(True)
     finally:
