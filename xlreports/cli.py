@@ -43,6 +43,10 @@ def _main(argv: list[str] | None) -> int:
     except KeyboardInterrupt:
         print("\n已中断。", file=sys.stderr)
         return 130
+    except MemoryError:
+        print("内存不足，处理已停止，没有生成或改动任何文件：请关闭其他程序后重试；"
+              "如果工作簿特别大，可以用 -j 1 一次处理一个工作簿，或把它拆成几个工作簿。", file=sys.stderr)
+        return 1
     except Exception as exc:  # the last line of defence: a message, never a traceback
         if os.environ.get("XLREPORTS_DEBUG"):
             traceback.print_exc()
