@@ -181,7 +181,7 @@ def test_two_cities_that_would_share_a_file_are_refused(tmp_path):
     source = allocation_workbook(tmp_path / "分配.xlsx", ["A_B", "广州", "A/B"])
     result = run("build", str(source), "-o", "out", cwd=tmp_path)
     assert result.returncode == 1
-    assert ("资金分配!第4行：地市「A/B」与 资金分配!第2行 的「A_B」会保存为同一个文件「A_B.xlsx」，后一个会覆盖前一个"
+    assert ("资金分配!A4：地市「A/B」与 资金分配!A2 的「A_B」会保存为同一个文件「A_B.xlsx」，后一个会覆盖前一个"
             in result.stderr)
     assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file()]
 
@@ -192,7 +192,7 @@ def test_odd_city_names_become_safe_file_names(tmp_path):
     result = run("build", str(source), "-o", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    assert "资金分配!第3行：地市「坏\\x00名」不能直接用作文件名，文件名改为「坏_名.xlsx」" in result.stdout
+    assert "资金分配!A3：地市「坏\\x00名」不能直接用作文件名，文件名改为「坏_名.xlsx」" in result.stdout
     names = sorted(p.name for p in (tmp_path / "out" / "分配" / "地市").iterdir())
     assert names == sorted(["广" * 40 + ".xlsx", "坏_名.xlsx", "NUL_.txt.xlsx"])
 
@@ -266,7 +266,9 @@ def test_ctrl_c_halfway_leaves_no_temporary_file(root, tmp_path, delay, group, i
     else:
         process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=120)
-    assert process.returncode in (0, 130), out + err
+    # 0: finished first; 130: interrupted; -SIGINT: the signal came while the interpreter was already shutting
+    # down after a finished build (Python has given Ctrl-C back to the system then), as any Unix program ends
+    assert process.returncode in (0, 130, -signal.SIGINT), out + err
     assert "Traceback" not in out + err
     if process.returncode == 130:
         assert "已中断" in err
