@@ -22,6 +22,7 @@ from .load.workbook import SUFFIXES
 RESULT_SUFFIX = ".结果.txt"
 STABLE_SECONDS = 0.6     # unchanged this long (size and mtime) before a build
 TICK_MS = 100            # how often pending files are looked at
+SWEEP_SECONDS = 3        # how often the folder is compared with the result files, in case an event was lost
 ZIP_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -56,10 +57,14 @@ def watch(folder: Path, templates: Path, pdf: bool = False, out=None) -> int:
           "按 Ctrl+C 停止。", file=out, flush=True)
     try:
         watcher.catch_up()
+        swept = time.monotonic()
         for changes in watchfiles.watch(inputs, debounce=TICK_MS, step=20, rust_timeout=TICK_MS,
                                         yield_on_timeout=True, recursive=False):
             for _, name in changes:
                 watcher.changed(Path(name))
+            if time.monotonic() - swept >= SWEEP_SECONDS:  # a save the file system did not report (network shares)
+                watcher.catch_up()
+                swept = time.monotonic()
             watcher.tick()
     except KeyboardInterrupt:
         pass
@@ -141,12 +146,15 @@ def _signature(path: Path) -> tuple[int, int] | None:
 
 
 def _complete(path: Path) -> bool:
-    """An .xlsx is a zip: complete when its central directory is there and every member reads."""
+    """An .xlsx is a zip: complete when its central directory (written last) is there.
+
+    The members are not decompressed here: a hostile file is measured by the build's limits first.
+    """
     if not path.name.lower().endswith(ZIP_SUFFIXES):
         return True
     try:
         with zipfile.ZipFile(path) as archive:
-            return archive.testzip() is None
+            return bool(archive.infolist())
     except (OSError, zipfile.BadZipFile, EOFError, ValueError):
         return False
 
