@@ -170,3 +170,28 @@ def test_a_self_evaluation_field_may_name_its_unit(root, tmp_path):
                 row[0].value, row[1].value = "实际支出_本级（元）", 10334800
 
     _same_outputs(base, _build(_edit(root, tmp_path, sample, change), tmp_path / "b"))
+
+
+def test_import_into_writes_each_column_in_its_own_unit(root, tmp_path, office):
+    """A workbook whose headers say （元）: a figure changed in the 万元 form goes back in 元, not in 万元."""
+    from xlreports.importer import import_form, plan_into
+    from xlreports.problems import Problems
+
+    def in_yuan(book):
+        _rescale("项目", "资金需求（万元）", "资金需求（元）", 10000)(book)
+        _rescale("资金分配", "金额（万元）", "金额（元）", 10000)(book)
+
+    workbook = _edit(root, tmp_path, RESERVE, in_yuan)
+    report = _build(workbook, tmp_path)
+    forms = {p.stem: p for p in report.outputs}
+    allocation, arrangement = tmp_path / "分配.xlsx", tmp_path / "安排.xlsx"
+    office.edit([  # 广州 企业情况综合 114.2 → 120 万元; 高速公路货运数据应用服务项目 65 → 70 万元 (seed 001 附件1–2)
+        {"source": str(forms["经费分配表"]), "target": str(allocation), "edit": "cells", "cells": ["经费分配表!B6=120"]},
+        {"source": str(forms["经费安排表"]), "target": str(arrangement), "edit": "cells", "cells": ["经费安排表!D8=70"]},
+    ], tmp_path / "uno")
+    problems = Problems()
+    changes = {str(c) for path in (allocation, arrangement)
+               for c in plan_into(import_form(path, problems), workbook, problems)}
+    assert not problems.has_errors(), [str(p) for p in problems]
+    assert "资金分配!C4：1142000 → 1200000" in changes
+    assert "项目!C4：650000 → 700000" in changes

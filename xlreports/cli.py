@@ -330,22 +330,12 @@ def _import(args) -> int:
 
 
 def _import_into(form, problems, workbook: Path, name: str) -> int:
-    from .importer.into import plan_changes
-    from .importer.into_allocations import plan_allocation_changes
-    from .importer.into_cities import plan_city_changes
-    from .importer.into_eval import plan_evaluation_changes
-    from .importer.into_tasks import plan_task_changes
+    from .importer import plan_into
     from .importer.keep import apply_changes
     from .importer.summary import summary_lines
     from .write.files import FileError
 
-    def plan(one):
-        planner = (plan_city_changes if hasattr(one, "entries") else plan_task_changes if hasattr(one, "tasks") else
-                   plan_allocation_changes if hasattr(one, "allocations") else
-                   plan_changes if hasattr(one, "units") else plan_evaluation_changes)
-        return planner(one, workbook, problems)
-
-    changes = [change for one in (form, *getattr(form, "others", ())) for change in plan(one)]
+    changes = plan_into(form, workbook, problems)
     if problems.has_errors():
         print(f"✗ {name} → {_show_path(workbook)}：{len(problems.errors)} 个错误，填报工作簿没有修改", file=sys.stderr)
         for problem in problems.errors:

@@ -103,3 +103,20 @@ def _wide_form(table, outcome, problems: Problems) -> ImportedForm | None:
             problems.add(Problem(f"项目「{project.name}」的绩效指标：{issue.message}", sheet, cell, issue.value,
                                  issue.expected, "error" if issue.error else "warning"))
     return form
+
+
+def plan_into(form, workbook: Path, problems: Problems) -> list:
+    """The changes ``import --into`` makes to ``workbook`` for ``form`` and the forms read with it."""
+    from .into import plan_changes
+    from .into_allocations import plan_allocation_changes
+    from .into_cities import plan_city_changes
+    from .into_eval import plan_evaluation_changes
+    from .into_tasks import plan_task_changes
+
+    def plan(one):
+        planner = (plan_city_changes if hasattr(one, "entries") else plan_task_changes if hasattr(one, "tasks") else
+                   plan_allocation_changes if hasattr(one, "allocations") else
+                   plan_changes if hasattr(one, "units") else plan_evaluation_changes)
+        return planner(one, workbook, problems)
+
+    return [change for one in (form, *getattr(form, "others", ())) for change in plan(one)]

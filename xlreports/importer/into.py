@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import contract
-from ..amounts import NotANumber, parse_amount
+from ..amounts import NotANumber, column_unit, convert, parse_amount
 from ..load.tables import Table, read_key_values, read_table
 from ..load.workbook import open_workbook
 from ..names import compact
@@ -66,7 +66,7 @@ def plan_changes(form: ImportedForm, workbook: Path, problems: Problems) -> list
 
 
 def book_allocations(workbook: Path, unit: str) -> float | None:
-    """The sum of 「资金分配」 (合计 rows left out), in the workbook's unit as written."""
+    """The sum of 「资金分配」 (合计 rows left out), in the workbook's unit (金额单位)."""
     book = open_workbook(workbook, Problems())
     if book is None or contract.ALLOCATIONS not in book.sheets:
         return None
@@ -77,10 +77,11 @@ def book_allocations(workbook: Path, unit: str) -> float | None:
     if table is None:
         return None
     total = 0.0
+    source = column_unit(table.units.get("amount"), unit)
     for city, amount in zip(table.get("city"), table.get("amount"), strict=True):
         if city and _key(city) not in contract.TOTAL_ROW_NAMES:
             try:
-                total += parse_amount(amount, unit) or 0.0
+                total += parse_amount(amount, source, unit) or 0.0
             except NotANumber:
                 return None
     return total
@@ -101,6 +102,7 @@ class _Planner:
     def __init__(self, form: ImportedForm, unit: str, projects: Table, indicators: Table, problems: Problems):
         self.form, self.unit, self.projects, self.indicators, self.problems = form, unit, projects, indicators, problems
         self.changes: list[Change] = []
+        self.planned: dict[str, float] = {}  # cell → its new amount, in the workbook's unit (self.unit)
 
     def plan(self) -> list[Change]:
         rows = {_key(name): i for i, name in enumerate(self.projects.get("name")) if name}
@@ -123,7 +125,7 @@ class _Planner:
         if not (self.projects.has("parent") and self.projects.has("amount")):
             return
         names = [_key(n) for n in self.projects.get("name")]
-        changed = {c.cell: c.new for c in self.changes if c.sheet == self.projects.sheet}
+        changed = self.planned
         for index, name in enumerate(names):
             children = [i for i, parent in enumerate(self.projects.get("parent")) if parent and _key(parent) == name]
             stated = self._number("amount", index)
@@ -132,8 +134,7 @@ class _Planner:
             before = sum(self._number("amount", i) or 0.0 for i in children)
             after = sum(changed.get(self.projects.cell("amount", i), self._number("amount", i) or 0.0) for i in children)
             if abs(stated - before) <= TOLERANCE and abs(after - before) > TOLERANCE:
-                self.changes.append(Change(self.projects.sheet, self.projects.cell("amount", index),
-                                           self.projects.get("amount")[index], round(after, 6)))
+                self._change("amount", index, round(after, 6))
 
     # -- 「项目」 -------------------------------------------------------------------------------
 
@@ -169,10 +170,22 @@ class _Planner:
                             cell=self.projects.cell(column, index), expected="直接在填报工作簿中修改")
 
     def _number(self, key: str, index: int) -> float | None:
+        """The workbook's amount, read in its column's unit, in the workbook's unit."""
         try:
-            return parse_amount(self.projects.get(key)[index], self.unit)
+            return parse_amount(self.projects.get(key)[index], self._column_unit(key), self.unit)
         except NotANumber:
             return None
+
+    def _column_unit(self, key: str) -> str:
+        """A column whose header names its unit (资金需求（元）) is written in that unit."""
+        return column_unit(self.projects.units.get(key), self.unit)
+
+    def _change(self, key: str, index: int, new: float) -> None:
+        """``new`` (in the workbook's unit) planned for the cell, written in the unit of its column."""
+        cell = self.projects.cell(key, index)
+        self.planned[cell] = new
+        written = convert(new, self.unit, self._column_unit(key))
+        self.changes.append(Change(self.projects.sheet, cell, self.projects.get(key)[index], written))
 
     def _converted(self, value: float) -> float | None:
         try:
@@ -183,10 +196,9 @@ class _Planner:
 
     def _amount(self, key: str, index: int, value: float) -> None:
         new = self._converted(value)
-        old = self.projects.get(key)[index]
         current = self._number(key, index)
         if new is not None and (current is None or abs(current - new) > TOLERANCE):
-            self.changes.append(Change(self.projects.sheet, self.projects.cell(key, index), old, new))
+            self._change(key, index, new)
 
     def _text(self, table: Table, key: str, index: int, value: str) -> None:
         old = table.get(key)[index]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import contract
-from ..amounts import NotANumber, parse_amount
+from ..amounts import NotANumber, column_unit, parse_amount
 from ..load.tables import read_key_values, read_table
 from ..load.workbook import open_workbook
 from ..numbers import show_number
@@ -32,6 +32,7 @@ def plan_allocation_changes(form: AllocationForm, workbook: Path, problems: Prob
         problems.error(f"{workbook.name} 没有「{contract.ALLOCATIONS}」工作表，无法写回", expected="xlreports 的填报工作簿")
         return []
     unit = str(info.values.get(contract.INFO_UNIT) or contract.DEFAULT_AMOUNT_UNIT) if info else contract.DEFAULT_AMOUNT_UNIT
+    unit = column_unit(table.units.get("amount"), unit)  # 金额（万元）: the column is read and written in its own unit
     rows = {(_key(c), _key(d)): i for i, (c, d) in enumerate(zip(table.get("city"), table.get("direction"), strict=True))
             if c and _key(c) not in contract.TOTAL_ROW_NAMES}
     changes: list[Change] = []
