@@ -83,14 +83,22 @@ def load_forms(folder: Path, problems: Problems | None = None) -> list[Form]:
     return forms
 
 
+@cache
+def _measured(path: Path, mtime_ns: int, size: int) -> str | None:
+    """The limits' refusal of a template, once per version of the file (a build reads every template)."""
+    refusal = check_workbook(path, profile=TEMPLATE)
+    return None if refusal is None else str(refusal)
+
+
 def _form_command(path: Path) -> tuple[Command | None, str]:
     """The ``xl:form`` of a template, on whichever sheet and cell it stands, and that cell.
 
     The template is measured first (:mod:`xlreports.load.limits`): templates are passed around too.
     """
-    refusal = check_workbook(path, profile=TEMPLATE)
+    stat = path.stat()
+    refusal = _measured(path, stat.st_mtime_ns, stat.st_size)
     if refusal is not None:
-        raise TemplateError(str(refusal), template=path.name)
+        raise TemplateError(refusal, template=path.name)
     try:
         notes = form_notes(path)
     except (KeyError, OSError, ElementTree.ParseError, zipfile.BadZipFile):
