@@ -125,8 +125,20 @@ class ImportedForm:
         return sum(len(p.indicators) for p in self.projects)
 
 
+class WithoutProjects:
+    """A form read back that holds no projects (the summary and ``--into`` ask every form for them)."""
+
+    @property
+    def projects(self) -> list:
+        return []
+
+    @property
+    def indicator_count(self) -> int:
+        return 0
+
+
 @dataclass
-class EvaluationForm:
+class EvaluationForm(WithoutProjects):
     """A 项目绩效自评表 read back: 「自评信息」 fields, 「自评指标」 rows, 「自评说明」 sections."""
 
     source: Path
@@ -137,16 +149,12 @@ class EvaluationForm:
     reports: list[str] = field(default_factory=list)
 
     @property
-    def projects(self) -> list:
-        return []
-
-    @property
     def indicator_count(self) -> int:
         return len(self.indicators)
 
 
 @dataclass
-class AllocationForm:
+class AllocationForm(WithoutProjects):
     """A 经费分配表 read back: (地区, 资金方向, 金额) and the 合计 row as written."""
 
     source: Path
@@ -155,44 +163,24 @@ class AllocationForm:
     stated: dict[str, float] = field(default_factory=dict)   # direction → its 合计 as written
     reports: list[str] = field(default_factory=list)
 
-    @property
-    def projects(self) -> list:
-        return []
-
-    @property
-    def indicator_count(self) -> int:
-        return 0
-
 
 @dataclass
-class TaskForm:
+class TaskForm(WithoutProjects):
     """A 政策任务安排表 read back: rows of 「地市任务」 by contract key (with ``_where``)."""
 
     source: Path
     tasks: list[dict[str, object]]
     reports: list[str] = field(default_factory=list)
 
-    @property
-    def projects(self) -> list:
-        return []
-
-    @property
-    def indicator_count(self) -> int:
-        return 0
-
 
 @dataclass
-class CityTargetForm:
+class CityTargetForm(WithoutProjects):
     """A 地市绩效目标表 read back: one entry per (资金方向, 地市, 三级指标) with its 指标值."""
 
     source: Path
     entries: list[dict[str, object]]      # project, city, level1, level2, name, value, _where
     overviews: dict[tuple[str, str], str] = field(default_factory=dict)  # (project, city) → 总体绩效目标
     reports: list[str] = field(default_factory=list)
-
-    @property
-    def projects(self) -> list:
-        return []
 
     @property
     def indicator_count(self) -> int:
