@@ -44,16 +44,23 @@ def _show(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "…"
 
 
-def plan_changes(form: ImportedForm, workbook: Path, problems: Problems) -> list[Change]:
+def read_sheets(workbook: Path, problems: Problems, *specs: contract.SheetSpec) -> list | None:
+    """The input workbook's sheets ``specs`` (a Table, KeyValues, or None where absent); None if it cannot open."""
     book = open_workbook(workbook, problems)
     if book is None:
-        return []
+        return None
     try:
-        info = read_key_values(book, contract.INFO_SHEET, problems) if contract.INFO in book.sheets else None
-        projects = read_table(book, contract.PROJECT_SHEET, problems)
-        indicators = read_table(book, contract.INDICATOR_SHEET, problems)
+        return [(read_key_values(book, spec, problems) if spec.name in book.sheets else None) if spec.key_value
+                else read_table(book, spec, problems) for spec in specs]
     finally:
         book.close()
+
+
+def plan_changes(form: ImportedForm, workbook: Path, problems: Problems) -> list[Change]:
+    sheets = read_sheets(workbook, problems, contract.INFO_SHEET, contract.PROJECT_SHEET, contract.INDICATOR_SHEET)
+    if sheets is None:
+        return []
+    info, projects, indicators = sheets
     if projects is None or indicators is None:
         problems.error(f"{workbook.name} 没有「{contract.PROJECTS}」和「{contract.INDICATORS}」工作表，无法写回",
                        expected="xlreports 的填报工作簿")

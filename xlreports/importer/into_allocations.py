@@ -11,23 +11,17 @@ from pathlib import Path
 
 from .. import contract
 from ..amounts import NotANumber, column_unit, parse_amount
-from ..load.tables import read_key_values, read_table
-from ..load.workbook import open_workbook
 from ..numbers import show_number
 from ..problems import Problems
-from .into import TOLERANCE, Change, _key
+from .into import TOLERANCE, Change, _key, read_sheets
 from .records import AllocationForm
 
 
 def plan_allocation_changes(form: AllocationForm, workbook: Path, problems: Problems) -> list[Change]:
-    book = open_workbook(workbook, problems)
-    if book is None:
+    sheets = read_sheets(workbook, problems, contract.INFO_SHEET, contract.ALLOCATION_SHEET)
+    if sheets is None:
         return []
-    try:
-        info = read_key_values(book, contract.INFO_SHEET, problems) if contract.INFO in book.sheets else None
-        table = read_table(book, contract.ALLOCATION_SHEET, problems)
-    finally:
-        book.close()
+    info, table = sheets
     if table is None:
         problems.error(f"{workbook.name} 没有「{contract.ALLOCATIONS}」工作表，无法写回", expected="xlreports 的填报工作簿")
         return []

@@ -10,21 +10,16 @@ from pathlib import Path
 
 from .. import contract
 from ..cities import city_key
-from ..load.tables import read_table
-from ..load.workbook import open_workbook
 from ..problems import Problems
-from .into import Change, _compact, _key
+from .into import Change, _compact, _key, read_sheets
 from .records import CityTargetForm
 
 
 def plan_city_changes(form: CityTargetForm, workbook: Path, problems: Problems) -> list[Change]:
-    book = open_workbook(workbook, problems)
-    if book is None:
+    sheets = read_sheets(workbook, problems, contract.INDICATOR_SHEET)
+    if sheets is None:
         return []
-    try:
-        table = read_table(book, contract.INDICATOR_SHEET, problems)
-    finally:
-        book.close()
+    (table,) = sheets
     if table is None or not table.has("city"):
         problems.error(f"{workbook.name} 的「{contract.INDICATORS}」没有地市的指标，无法写回", expected="xlreports 的填报工作簿")
         return []

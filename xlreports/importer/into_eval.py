@@ -11,10 +11,8 @@ from pathlib import Path
 
 from .. import contract
 from ..amounts import NotANumber, parse_amount, parse_number
-from ..load.tables import read_key_values, read_table
-from ..load.workbook import open_workbook
 from ..problems import Problems
-from .into import TOLERANCE, Change, _compact, _key
+from .into import TOLERANCE, Change, _compact, _key, read_sheets
 from .records import EvaluationForm
 
 COMPARED = ("target", "actual", "method", "ratio", "reason", "standard", "evidence", "weight")
@@ -22,14 +20,10 @@ NUMBER_KEYS = ("weight", "ratio")
 
 
 def plan_evaluation_changes(form: EvaluationForm, workbook: Path, problems: Problems) -> list[Change]:
-    book = open_workbook(workbook, problems)
-    if book is None:
+    sheets = read_sheets(workbook, problems, contract.EVAL_INFO_SHEET, contract.EVAL_INDICATOR_SHEET)
+    if sheets is None:
         return []
-    try:
-        info = read_key_values(book, contract.EVAL_INFO_SHEET, problems) if contract.EVAL_INFO in book.sheets else None
-        table = read_table(book, contract.EVAL_INDICATOR_SHEET, problems)
-    finally:
-        book.close()
+    info, table = sheets
     if info is None or table is None:
         problems.error(f"{workbook.name} 没有「{contract.EVAL_INFO}」和「{contract.EVAL_INDICATORS}」工作表，无法写回",
                        expected="xlreports 的自评填报工作簿")

@@ -7,23 +7,18 @@ from pathlib import Path
 
 from .. import contract
 from ..amounts import NotANumber, parse_number
-from ..load.tables import read_table
-from ..load.workbook import open_workbook
 from ..problems import Problems
-from .into import TOLERANCE, Change, _compact, _key
+from .into import TOLERANCE, Change, _compact, _key, read_sheets
 from .records import TaskForm
 
 COMPARED = ("requirement", "nature", "method", "standard", "workload", "deadline")
 
 
 def plan_task_changes(form: TaskForm, workbook: Path, problems: Problems) -> list[Change]:
-    book = open_workbook(workbook, problems)
-    if book is None:
+    sheets = read_sheets(workbook, problems, contract.CITY_TASK_SHEET)
+    if sheets is None:
         return []
-    try:
-        table = read_table(book, contract.CITY_TASK_SHEET, problems)
-    finally:
-        book.close()
+    (table,) = sheets
     if table is None:
         problems.error(f"{workbook.name} 没有「{contract.CITY_TASKS}」工作表，无法写回", expected="xlreports 的填报工作簿")
         return []
