@@ -64,6 +64,14 @@ class Grid:
 
 
 
+def text_rows(lines, name: str, label: str) -> list[Row]:
+    """Paragraphs around a table (``表前文字1`` …), one cell a row, so that none is read without a place."""
+    from .cells import clean_text
+
+    return [Row([Cell(clean_text(line) or "", name, f"{label}{i}")], name, f"{label}{i}")
+            for i, line in enumerate(lines, start=1)]
+
+
 def only_titles_above(grid: Grid, index: int) -> bool:
     """Whether every row above ``index`` is blank or a single cell (a title, 附件号, 单位), not table rows
     another layout should read: a layout claims a grid only from its header down."""

@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 
 from ..problems import Problems
 from .cells import clean_text
-from .grid import Cell, Grid, Row
+from .grid import Cell, Grid, Row, text_rows
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -49,15 +49,13 @@ def read_docx_grids(path: Path, problems: Problems) -> list[Grid] | None:
         elif element.tag == f"{_W}tbl":
             name = f"表格{len(grids) + 1}"
             grid = Grid(path, name, "docx")
-            grid.rows = [Row([Cell(clean_text(t) or "", name, f"表前文字{i}")], name, f"表前文字{i}")
-                         for i, t in enumerate(before, start=1)]
+            grid.rows = text_rows(before, name, "表前文字")
             grid.rows += _table_rows(element, name)
             grids.append(grid)
             before = []
     if grids and before:
         last = grids[-1]
-        last.rows += [Row([Cell(clean_text(t) or "", last.name, f"表后文字{i}")], last.name, f"表后文字{i}")
-                      for i, t in enumerate(before, start=1)]
+        last.rows += text_rows(before, last.name, "表后文字")
     if not grids:
         problems.error(f"{path.name} 中没有表格", expected="含有绩效目标表表格的 Word 文档")
         return None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..problems import Problems
 from .cells import clean_text
-from .grid import Cell, Grid, Row
+from .grid import Cell, Grid, Row, text_rows
 from .grid_text import decode
 
 _BREAKS = {"p", "div", "br", "li", "tr"}
@@ -95,15 +95,13 @@ def read_html_grids(path: Path, problems: Problems) -> list[Grid] | None:
     for number, (table, before) in enumerate(zip(parser.tables, parser.before, strict=True), start=1):
         name = f"表格{number}"
         grid = Grid(path, name, "html")
-        grid.rows = [Row([Cell(clean_text(line) or "", name, f"表前文字{i}")], name, f"表前文字{i}")
-                     for i, line in enumerate(before, start=1)]
+        grid.rows = text_rows(before, name, "表前文字")
         grid.rows += resolve_spans(table, name)
         grids.append(grid)
     after = [line for line in parser.loose if line.strip()]
     if grids and after:
         last = grids[-1]
-        last.rows += [Row([Cell(clean_text(line) or "", last.name, f"表后文字{i}")], last.name, f"表后文字{i}")
-                      for i, line in enumerate(after, start=1)]
+        last.rows += text_rows(after, last.name, "表后文字")
     if not grids:
         problems.error(f"{path.name} 中没有表格（<table>）", expected="在浏览器中打开有表格的页面，另存为网页（.html）")
         return None
