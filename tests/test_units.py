@@ -195,3 +195,26 @@ def test_import_into_writes_each_column_in_its_own_unit(root, tmp_path, office):
     assert not problems.has_errors(), [str(p) for p in problems]
     assert "资金分配!C4：1142000 → 1200000" in changes
     assert "项目!C4：650000 → 700000" in changes
+
+
+def test_import_into_a_self_evaluation_field_that_names_its_unit(root, tmp_path):
+    """The 自评表 says 实际支出 1,033.48 万元 (seed 004); the workbook's field is 实际支出_本级（元）."""
+    from xlreports.importer import import_form, plan_into
+    from xlreports.problems import Problems
+
+    sample = "2023年江门市工业发展管理经费绩效自评"
+    form = next(p for p in _build(root / "input" / f"{sample}.xlsx", tmp_path / "a").outputs)
+
+    def in_yuan(spent):
+        def change(book):
+            for row in book["自评信息"].iter_rows():
+                if row[0].value == "实际支出_本级":
+                    row[0].value, row[1].value = "实际支出_本级（元）", spent
+        return change
+
+    for spent, expected in ((10334800, set()), (10000000, {"自评信息!B14：10000000 → 10334800"})):
+        workbook = _edit(root, tmp_path, sample, in_yuan(spent))
+        problems = Problems()
+        changes = {str(c) for c in plan_into(import_form(form, problems), workbook, problems)}
+        assert not problems.has_errors(), [str(p) for p in problems]
+        assert {c for c in changes if c.startswith("自评信息")} == expected

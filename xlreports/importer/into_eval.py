@@ -10,8 +10,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from .. import contract
-from ..amounts import NotANumber, parse_amount, parse_number
+from ..amounts import NotANumber, canonical_unit, convert, parse_amount, parse_number
 from ..problems import Problems
+from ..validate.evaluation import AMOUNT_KEYS, key_and_unit
 from .into import TOLERANCE, Change, _compact, _key, read_sheets
 from .records import EvaluationForm
 
@@ -29,13 +30,22 @@ def plan_evaluation_changes(form: EvaluationForm, workbook: Path, problems: Prob
                        expected="xlreports 的自评填报工作簿")
         return []
     changes: list[Change] = []
-    unit = str(info.values.get(contract.INFO_UNIT) or contract.DEFAULT_AMOUNT_UNIT)
+    unit = canonical_unit(info.values.get(contract.INFO_UNIT)) or contract.DEFAULT_AMOUNT_UNIT
+    form_unit = canonical_unit(form.info.get(contract.INFO_UNIT)) or unit
+    fields = {}  # the form's key → the workbook's field as written, and the unit that field names
+    for written in info.values:
+        key, key_unit = key_and_unit(written)
+        fields[key] = (written, key_unit)
     for key, value in form.info.items():
-        if value is None or key not in info.values or key == contract.INFO_UNIT:
+        if value is None or key not in fields or key == contract.INFO_UNIT:
             continue
-        old = info.values[key]
-        if _differs(old, value, isinstance(value, float), unit):
-            changes.append(Change(info.sheet, info.cells[key], old, value))
+        written, key_unit = fields[key]
+        target = key_unit or unit
+        if key in AMOUNT_KEYS and isinstance(value, int | float):
+            value = convert(value, form_unit, target)  # the form's amount, in the unit of the workbook's field
+        old = info.values[written]
+        if _differs(old, value, isinstance(value, float), target):
+            changes.append(Change(info.sheet, info.cells[written], old, value))
     rows: dict[str, list[int]] = defaultdict(list)
     for index, name in enumerate(table.get("name")):
         if name:

@@ -79,7 +79,7 @@ def canonical_key(key: str) -> str:
 def _info(sheet: KeyValues, default_unit: str, problems: Problems) -> Evaluation:
     values, cells, key_units, merged = {}, {}, {}, {}
     for written, value in sheet.values.items():
-        key, key_unit = _key_and_unit(written)
+        key, key_unit = key_and_unit(written)
         values[key], cells[key] = value, sheet.cells.get(written)
         if key_unit:
             key_units[key] = key_unit
@@ -114,7 +114,7 @@ def _info(sheet: KeyValues, default_unit: str, problems: Problems) -> Evaluation
     )
 
 
-def _key_and_unit(written: str) -> tuple[str, str | None]:
+def key_and_unit(written: str) -> tuple[str, str | None]:
     """``预算计划安排（元）`` → ``("预算计划安排", "元")``: a field may name the unit of its amount."""
     key = canonical_key(written)
     if key in AMOUNT_KEYS:

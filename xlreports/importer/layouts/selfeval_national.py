@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ... import contract
 from ...amounts import NotANumber, parse_amount
 from ...names import compact
 from ..grid import Cell, Grid, Row
@@ -75,6 +76,7 @@ def _pairs(cells: list[Cell], outcome: Outcome, form, rows, index) -> None:
                 form.info[HEAD[key]] = cells[position + 1].text
         elif key.startswith("单位") or key.startswith("金额单位"):
             outcome.set_unit(key.split(":", 1)[-1] or None)
+            form.info[contract.INFO_UNIT] = outcome.unit  # the unit of the amounts read, for --into
 
 
 def _funds_row(row: Row, funds: dict[int, str], outcome: Outcome, form) -> None:
