@@ -19,11 +19,12 @@ from ..problems import Problem, Problems
 from .indicator_text import parse_indicator_text
 from .records import INDICATORS, ImportedForm
 from .rows import read_rows
+from .sources import SHEET_SUFFIXES
 from .workbook import write_input_workbook
 
 __all__ = ["ImportedForm", "import_form", "write_input_workbook", "XLSX_SUFFIXES"]
 
-XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+XLSX_SUFFIXES = SHEET_SUFFIXES
 
 
 def import_form(source: Path, problems: Problems) -> ImportedForm | None:

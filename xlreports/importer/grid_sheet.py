@@ -17,8 +17,6 @@ from ..problems import Problems
 from .cells import clean_text
 from .grid import Cell, Grid, Row
 
-SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-
 
 def read_sheet_grids(path: Path, problems: Problems) -> list[Grid] | None:
     import python_calamine  # deferred: only a spreadsheet import needs it

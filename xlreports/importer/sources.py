@@ -7,15 +7,18 @@ from pathlib import Path
 from ..problems import Problems
 from .grid import Grid
 
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_SUFFIXES = (".txt", ".tsv", ".csv", ".tab", "")
 HTML_SUFFIXES = (".html", ".htm", ".mht")
 DOCX_SUFFIXES = (".docx",)
+# every kind of file import reads (a text may also come without a suffix)
+READABLE_SUFFIXES = (*SHEET_SUFFIXES, *TEXT_SUFFIXES[:-1], *HTML_SUFFIXES, *DOCX_SUFFIXES)
 
 
 def read_grids(path: Path, problems: Problems) -> list[Grid] | None:
     from .grid_docx import read_docx_grids
     from .grid_html import read_html_grids
-    from .grid_sheet import SHEET_SUFFIXES, read_sheet_grids
+    from .grid_sheet import read_sheet_grids
     from .grid_text import read_text_grid
 
     suffix = path.suffix.lower()

@@ -39,6 +39,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from ..importer.sources import READABLE_SUFFIXES
 from ..load.workbook import SUFFIXES
 from .guards import TooLarge, guard
 from .sessions import BUILDING, DONE, WAITING, Session, Sessions, Workbook, clean_name, new_id
@@ -46,7 +47,8 @@ from .tasks import blank_workbook, import_existing, mail_settings, plan_mail, ru
 
 HERE = Path(__file__).resolve().parent
 COOKIE = "xlreports_session"
-IMPORT_SUFFIXES = (*SUFFIXES, ".txt")
+IMPORT_SUFFIXES = READABLE_SUFFIXES
+IMPORT_KINDS = "Excel/WPS 表格、网页另存的 .html、Word 的 .docx，或从网页复制出的文本 .txt"
 MAX_FILES = 20          # workbooks in one upload
 MAX_WORKBOOKS = 100     # workbooks kept in one session
 
@@ -89,8 +91,9 @@ def create_app(settings: Settings) -> Starlette:
 
     async def index(request: Request) -> Response:
         session = sessions.get(request.cookies.get(COOKIE)) or sessions.create()
-        response = pages.TemplateResponse(request, "index.html", {"csrf": session.csrf,
-                                                                  "max_mb": settings.max_upload // (1024 * 1024)})
+        response = pages.TemplateResponse(request, "index.html", {
+            "csrf": session.csrf, "max_mb": settings.max_upload // (1024 * 1024),
+            "workbook_accept": ",".join(SUFFIXES), "import_accept": ",".join(IMPORT_SUFFIXES)})
         response.set_cookie(COOKIE, session.id, httponly=True, samesite="strict",
                             secure=request.url.scheme == "https", path="/")
         return response
@@ -131,10 +134,10 @@ def create_app(settings: Settings) -> Starlette:
         form = await request.form(max_files=1, max_fields=5)
         item = form.get("file")
         if not hasattr(item, "filename"):
-            raise _Refused(400, "没有收到文件：请选择已有的项目支出绩效目标表（.xlsx 或 .txt）。")
+            raise _Refused(400, f"没有收到文件：请选择已有的表格（{IMPORT_KINDS}）。")
         name = clean_name(item.filename, "表格.xlsx")
         if not name.lower().endswith(IMPORT_SUFFIXES):
-            raise _Refused(400, f"{name}：应为 .xlsx 工作簿或制表符分隔的 .txt 文本。")
+            raise _Refused(400, f"{name}：不是能导入的文件（应为 {IMPORT_KINDS}）。")
         upload = session.new_folder("imports") / name
         upload.write_bytes(await item.read())
         await form.close()
