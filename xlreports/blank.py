@@ -26,11 +26,9 @@ def write_blank_workbook(path: Path) -> None:
 
 
 def _write(path: Path) -> None:
-    import xlsxwriter
+    from .write.xlsx import plain_workbook
 
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                                    "strings_to_urls": False,
-                                                    "default_format_properties": {"font_name": "宋体", "font_size": 11}})
+    workbook = plain_workbook(path, default_format_properties={"font_name": "宋体", "font_size": 11})
     try:
         header = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
                                       "valign": "vcenter", "align": "center"})

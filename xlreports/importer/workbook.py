@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import contract
+from ..write.xlsx import plain_workbook
 from .records import ImportedForm
 
 PROJECT_COLUMNS = ("name", "unit", "appropriation", "special_account", "other_funds", "stated_total",
@@ -51,11 +52,7 @@ def replace_with(path: Path, write) -> None:
 
 
 def _write(form: ImportedForm, path: Path) -> None:
-    import xlsxwriter  # deferred: only writing needs it
-
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                           "strings_to_urls": False,
-                                           "default_format_properties": {"font_name": "宋体", "font_size": 11}})
+    book = plain_workbook(path, default_format_properties={"font_name": "宋体", "font_size": 11})
     try:
         formats = {
             "header": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "align": "center",
@@ -127,10 +124,7 @@ def _write_value(sheet, row: int, col: int, value, formats) -> None:
 
 
 def _write_allocations(form, path: Path) -> None:
-    import xlsxwriter  # deferred: only writing needs it
-
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                           "strings_to_urls": False})
+    book = plain_workbook(path)
     try:
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         info = book.add_worksheet(contract.INFO)
@@ -151,10 +145,7 @@ def _write_allocations(form, path: Path) -> None:
 
 
 def _write_tasks(form, path: Path) -> None:
-    import xlsxwriter  # deferred: only writing needs it
-
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                           "strings_to_urls": False})
+    book = plain_workbook(path)
     try:
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         sheet = book.add_worksheet(contract.CITY_TASKS)

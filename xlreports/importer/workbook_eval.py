@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import contract
+from ..write.xlsx import plain_workbook
 from .records import EvaluationForm
 from .workbook import replace_with
 
@@ -15,10 +16,7 @@ def write_evaluation_workbook(form: EvaluationForm, path) -> None:
 
 
 def _write(form: EvaluationForm, path) -> None:
-    import xlsxwriter  # deferred: only writing needs it
-
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                           "strings_to_urls": False})
+    book = plain_workbook(path)
     try:
         header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
         info = book.add_worksheet(contract.EVAL_INFO)

@@ -103,18 +103,23 @@ class Outputs:
         self.files.__exit__(kind, error, trace)
 
 
+# xlsxwriter would turn text that looks like a formula, a number or a URL into one: never for user text.
+TEXT_STAYS_TEXT = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+
+
+def plain_workbook(path: Path, **options: Any):
+    """An xlsxwriter workbook in which text stays text: for the input workbooks ``init`` and ``import`` write."""
+    import xlsxwriter  # deferred: only writing needs it
+
+    return xlsxwriter.Workbook(str(path), {**TEXT_STAYS_TEXT, **options})
+
+
 def _write(sheets: list[Sheet], path: Path, created: dt.datetime) -> list[str]:
     import xlsxwriter  # deferred: only writing needs it
 
     # Rows arrive in order either way; a large file streams them to disk, a small one is faster in memory.
     streamed = sum(sheet.row_count for sheet in sheets) > STREAMED_ROWS
-    options: dict[str, Any] = {
-        "strings_to_formulas": False,
-        "strings_to_numbers": False,
-        "strings_to_urls": False,
-        "constant_memory": streamed,
-        "in_memory": not streamed,
-    }
+    options: dict[str, Any] = {**TEXT_STAYS_TEXT, "constant_memory": streamed, "in_memory": not streamed}
     font = next((s.default_font for s in sheets if s.default_font), None)
     if font:
         options["default_format_properties"] = {"font_name": font[0], "font_size": font[1]}
