@@ -27,6 +27,7 @@ class SheetPreview:
 def preview_workbook(path: Path) -> list[SheetPreview]:
     from openpyxl import load_workbook
 
+    # only files this build wrote are previewed, and every formula in them carries its value (write/xlsx.py)
     book = load_workbook(path, data_only=True)
     try:
         return [_sheet(ws) for ws in book.worksheets]
